@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+
+namespace Multimodal.Sdk.Benchmarks;
+
+/// <summary>The one configuration every benchmark uses: allocations measured, GitHub markdown tables for docs/benchmarks.md.</summary>
+internal sealed class BenchmarkConfig : ManualConfig
+{
+    public BenchmarkConfig()
+    {
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddExporter(MarkdownExporter.GitHub);
+        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
+        WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// The one place ONNX Runtime sessions are created: thread and optimization settings from
+/// <see cref="MultimodalOptions"/>, the execution provider from the registered Runtime package, errors turned
+/// into <see cref="MultimodalException"/>s that name the model file.
+/// </summary>
+/// <remarks>Safe for concurrent use. Sessions it creates belong to the caller, which disposes them.</remarks>
+internal sealed class OnnxSessionFactory
+{
+    private readonly MultimodalOptions _options;
+    private readonly IOnnxExecutionProvider? _provider;
+
+    public OnnxSessionFactory(IOptions<MultimodalOptions> options, IEnumerable<IOnnxExecutionProvider> providers)
+        : this(options.Value, providers.LastOrDefault())
+    {
+    }
+
+    public OnnxSessionFactory(MultimodalOptions? options = null, IOnnxExecutionProvider? provider = null)
+    {
+        _options = options?.Clone() ?? new MultimodalOptions();
+        _provider = provider;
+    }
+
+    /// <summary>Gets a factory with default options on the CPU, for use without dependency injection.</summary>
+    public static OnnxSessionFactory Default { get; } = new();
+
+    public MultimodalOptions Options => _options;
+
+    public string ProviderName => _provider?.Name ?? "CPU";
+
+    /// <summary>Opens a model folder with this factory's precision preference.</summary>
+    /// <exception cref="ModelNotFoundException">The folder does not exist.</exception>
+    public ModelFolder OpenFolder(string path) => ModelFolder.Open(path, _options.PreferredPrecisions);
+
+    /// <summary>Creates a session for graph <paramref name="graphName"/> of <paramref name="folder"/>.</summary>
+    /// <exception cref="ModelNotFoundException">The graph is missing.</exception>
+    /// <exception cref="ModelIncompatibleException">ONNX Runtime cannot load the graph.</exception>
+    /// <exception cref="MultimodalException">ONNX Runtime's native library or the execution provider is not available.</exception>
+    public ModelSession Create(ModelFolder folder, string graphName)
+    {
+        string path = folder.GetGraph(graphName);
+        return Create(folder, path, folder.Relative(path));
+    }
+
+    /// <summary>Creates a session for a graph file given by path (tests, hand-built graphs).</summary>
+    public ModelSession Create(ModelFolder folder, string fullPath, string relativeName)
+    {
+        SessionOptions? so = null;
+        try
+        {
+            so = CreateSessionOptions();
+            var session = new InferenceSession(fullPath, so);
+            return new ModelSession(folder.Path, relativeName, session, so);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            so?.Dispose();
+            throw new ModelIncompatibleException(folder.Path, relativeName, $"ONNX Runtime could not load '{relativeName}' from model folder '{folder.Path}': {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            so?.Dispose();
+            throw new MultimodalException(
+                "ONNX Runtime's native library could not be loaded. Reference Multimodal.Sdk.Runtime.Cpu (or Runtime.Cuda) from the application and call UseCpu() (or UseCuda()) on the multimodal builder.",
+                ex);
+        }
+        catch
+        {
+            so?.Dispose();
+            throw;
+        }
+    }
+
+    private SessionOptions CreateSessionOptions()
+    {
+        var so = new SessionOptions
+        {
+            IntraOpNumThreads = _options.IntraOpThreads,
+            InterOpNumThreads = _options.InterOpThreads,
+            EnableCpuMemArena = _options.EnableMemoryArena,
+            GraphOptimizationLevel = _options.GraphOptimization switch
+            {
+                GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            ExecutionMode = _options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+        };
+        _provider?.Configure(so);
+        return so;
+    }
+}
