@@ -1,0 +1,279 @@
+"""Trains tiny-whisper on the speech world (clean utterance pool from pool.py; silence, noise,
+long-form windows, no-speech clips, tasks and timestamps composed on the fly with a fixed seed).
+
+  nice -n 5 /usr/bin/python3 tools/zoo/speech/train.py --pool .zoo-data/speech/pool.npz \
+      --out .zoo-data/speech/run --steps N
+
+Resumable: rerun the same command; it continues from OUT/ckpt.pt (model, optimizer, data RNG).
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import features  # noqa: E402
+import tok as tokmod  # noqa: E402
+import world  # noqa: E402
+from model import TinyWhisper  # noqa: E402
+
+CHUNK = 10.0
+N_SAMPLES = int(CHUNK * world.SR)
+
+
+def model_config(tk, d=128, enc_layers=2, dec_layers=2, heads=4):
+    return {"d_model": d, "encoder_layers": enc_layers, "decoder_layers": dec_layers,
+            "encoder_attention_heads": heads, "decoder_attention_heads": heads,
+            "encoder_ffn_dim": 4 * d, "decoder_ffn_dim": 4 * d, "num_mel_bins": 80,
+            "max_source_positions": N_SAMPLES // 160 // 2, "max_target_positions": 128,
+            "vocab_size": tk.vocab_size}
+
+
+class Data:
+    def __init__(self, pool_path, tk, seed):
+        z = np.load(pool_path)
+        self.audio, self.offsets, self.lengths, self.bounds = z["audio"], z["offsets"], z["lengths"], z["bounds"]
+        self.meta = [json.loads(m) for m in z["meta"]]
+        self.by_lang = {l: [i for i, m in enumerate(self.meta) if m["language"] == l] for l in ("en", "es")}
+        self.tk = tk
+        self.rng = np.random.default_rng(seed)
+
+    def utt(self, i):
+        o = self.offsets[i]
+        return self.audio[o:o + self.lengths[i]].astype(np.float32) / 32768.0
+
+    def pick(self, lang):
+        ids = self.by_lang[lang]
+        return ids[self.rng.integers(len(ids))]
+
+    def text(self, s):
+        return self.tk.encode(" " + s)
+
+    def seq(self, lang, task, timestamps, body, prev=None):
+        """Returns (tokens, loss mask over next-token targets)."""
+        tk = self.tk
+        pre = [] if not prev else [tk.sot_prev] + prev[-30:]
+        head = [tk.sot, getattr(tk, lang), tk.translate if task == "translate" else tk.transcribe]
+        if not timestamps:
+            head.append(tk.no_timestamps)
+        toks = pre + head + body + [tk.eot]
+        # targets are toks[1:]; learn the language token and everything after the forced prompt
+        mask = [0] * (len(toks) - 1)
+        mask[len(pre)] = 1  # predicts the language token from <|startoftranscript|>
+        for j in range(len(pre) + len(head) - 1, len(toks) - 1):
+            mask[j] = 1
+        return toks, mask
+
+    def short(self):
+        r = self.rng
+        lang = "en" if r.random() < 0.62 else "es"
+        while True:
+            i = self.pick(lang)
+            x, s, e, _, _ = world.compose_short(r, self.utt(i))
+            if e <= CHUNK - 0.05:
+                break
+        m = self.meta[i]
+        task = "translate" if lang == "es" and r.random() < 0.5 else "transcribe"
+        words = self.text(m["translation"] if task == "translate" else m["text"])
+        ts = r.random() < 0.35
+        body = [self.tk.timestamp(s)] + words + [self.tk.timestamp(e)] if ts else words
+        prev = self.text(self.meta[self.pick(lang)]["text"]) if r.random() < 0.1 else None
+        toks, mask = self.seq(lang, task, ts, body, prev)
+        return x[:N_SAMPLES], toks, mask, self.text(m["text"])
+
+    def long_window(self):
+        r, tk = self.rng, self.tk
+        lang = "en" if r.random() < 0.7 else "es"
+        ids = [self.pick(lang) for _ in range(int(r.integers(3, 7)))]
+        x, bounds, _, _ = world.compose_long(r, [self.utt(i) for i in ids])
+        u = r.random()
+        if u < 0.25:
+            ws = 0.0
+        else:
+            k = int(r.integers(len(bounds) - 1))
+            lo = bounds[k][1] - 0.04
+            ws = lo + (r.uniform(0, 0.12) if u < 0.6 else r.uniform(0, max(bounds[k + 1][0] - 0.05 - lo, 0.0)))
+        a = int(round(ws * world.SR))
+        win = x[a:a + N_SAMPLES]
+        task = "translate" if lang == "es" and r.random() < 0.3 else "transcribe"
+        body, prev = [], []
+        for i, (s, e) in zip(ids, bounds):
+            m = self.meta[i]
+            txt = m["translation"] if task == "translate" else m["text"]
+            rs, re_ = s - ws, e - ws
+            if rs < 0:
+                prev += self.text(txt)
+                continue
+            if rs >= CHUNK - 0.01:
+                break
+            if re_ > CHUNK:
+                body.append(tk.timestamp(rs))  # cut at the window border: a lone start timestamp
+                break
+            body += [tk.timestamp(rs)] + self.text(txt) + [tk.timestamp(re_)]
+        toks, mask = self.seq(lang, task, True, body, prev if (prev and r.random() < 0.3) else None)
+        return win, toks, mask, None
+
+    def no_speech(self):
+        r, tk = self.rng, self.tk
+        x, _ = world.no_speech_clip(r)
+        u = r.random()
+        if u < 0.5:
+            toks, mask = [tk.sot, tk.no_speech, tk.eot], [1, 1]
+        else:
+            toks, mask = self.seq("en" if r.random() < 0.6 else "es", "transcribe", u < 0.75, [])
+        return x[:N_SAMPLES], toks, mask, []
+
+    def example(self):
+        u = self.rng.random()
+        return self.short() if u < 0.64 else self.long_window() if u < 0.9 else self.no_speech()
+
+    def batch(self, n):
+        exs = [self.example() for _ in range(n)]
+        audio = np.zeros((n, N_SAMPLES), dtype=np.float32)
+        L = max(len(e[1]) for e in exs)
+        toks = np.full((n, L), self.tk.eot, dtype=np.int64)
+        mask = np.zeros((n, L - 1), dtype=np.float32)
+        for j, (x, t, m, _) in enumerate(exs):
+            audio[j, :len(x)] = x
+            toks[j, :len(t)] = t
+            mask[j, :len(m)] = m
+        ctc = [e[3] for e in exs]
+        return torch.from_numpy(audio), torch.from_numpy(toks), torch.from_numpy(mask), ctc
+
+
+class Stream(torch.utils.data.IterableDataset):
+    """Endless batches; each DataLoader worker draws from its own RNG seeded by (seed, worker, start step)."""
+
+    def __init__(self, data, seed, start, batch):
+        self.data, self.seed, self.start, self.batch = data, seed, start, batch
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        wid = 0 if info is None else info.id
+        self.data.rng = np.random.default_rng([self.seed, wid, self.start])
+        while True:
+            yield self.data.batch(self.batch)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pool", required=True, help="utterance pool (built by pool.py if missing)")
+    ap.add_argument("--pool-seed", type=int, default=1000)
+    ap.add_argument("--pool-count", type=int, default=12000)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--save-dir", default=None, help="also copy checkpoints and the log here")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--workers", type=int, default=0, help="DataLoader workers composing batches")
+    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--max-minutes", type=float, default=0, help="stop early (after a checkpoint) past this")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--d-model", type=int, default=128)
+    ap.add_argument("--enc-layers", type=int, default=4)
+    ap.add_argument("--dec-layers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--ckpt-every", type=int, default=500)
+    ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(a.seed)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    dev = torch.device(a.device)
+    os.makedirs(a.out, exist_ok=True)
+    saves = [a.out] + ([a.save_dir] if a.save_dir else [])
+    t_start = time.time()
+    if not os.path.exists(a.pool):
+        import pool
+        pool.build(a.pool_seed, a.pool_count, a.pool, max(1, a.workers))
+        print(f"pool built in {time.time() - t_start:.0f} s", flush=True)
+    tk = tokmod.build(CHUNK)
+    tokmod.save(tk, os.path.join(a.out, "tokenizer.json"))
+    cfg = model_config(tk, a.d_model, a.enc_layers, a.dec_layers)
+    model = TinyWhisper(cfg).to(dev)
+    ctc_head = torch.nn.Linear(cfg["d_model"], len(tk.vocab) + 1).to(dev)  # training-only aid; blank = last
+    params = list(model.parameters()) + list(ctc_head.parameters())
+    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    filters = torch.from_numpy(features.mel_filters()).to(dev)
+    step, elapsed = 0, 0.0
+    ck = os.path.join(a.out, "ckpt.pt")
+    if os.path.exists(ck) and not a.bench:
+        st = torch.load(ck, map_location=dev)
+        model.load_state_dict(st["model"])
+        ctc_head.load_state_dict(st["ctc"])
+        opt.load_state_dict(st["opt"])
+        step, elapsed = st["step"], st["elapsed"]
+        print(f"resumed at step {step}", flush=True)
+    data = Data(a.pool, tk, a.seed)
+    loader = iter(torch.utils.data.DataLoader(Stream(data, a.seed, step, a.batch), batch_size=None,
+                                              num_workers=a.workers, prefetch_factor=4 if a.workers else None,
+                                              persistent_workers=False))
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"params {n_params} cfg {cfg}", flush=True)
+    log = open(os.path.join(a.out, "train.log"), "a")
+    t0 = time.time()
+
+    def save(final=False):
+        el = elapsed + time.time() - t0
+        st = {"model": model.state_dict(), "ctc": ctc_head.state_dict(), "opt": opt.state_dict(), "step": step,
+              "elapsed": el, "cfg": cfg, "args": vars(a)}
+        torch.save(st, ck + ".tmp")
+        os.replace(ck + ".tmp", ck)
+        for d in saves:  # the weights alone (small enough to fetch from a remote run)
+            torch.save({"model": model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a),
+                        "final": final}, os.path.join(d, "model.pt"))
+
+    while step < a.steps:
+        lr = a.lr * min(1.0, (step + 1) / a.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / a.steps)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        audio, toks, mask, ctc = next(loader)
+        audio, toks, mask = audio.to(dev), toks.to(dev), mask.to(dev)
+        with torch.no_grad():
+            feats = features.torch_log_mel(audio, filters)
+        enc = model.encode(feats)
+        logits, _ = model.decode(toks[:, :-1], model.cross_kv(enc))
+        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), toks[:, 1:].reshape(-1), reduction="none")
+        ce = (ce * mask.reshape(-1)).sum() / mask.sum()
+        sel = [j for j, c in enumerate(ctc) if c is not None]
+        loss = ce
+        if sel:
+            lp = F.log_softmax(ctc_head(enc[sel]).float(), dim=-1).transpose(0, 1)
+            tgt = torch.tensor([t for j in sel for t in ctc[j]], dtype=torch.long, device=dev)
+            tl = torch.tensor([len(ctc[j]) for j in sel], dtype=torch.long, device=dev)
+            il = torch.full((len(sel),), enc.shape[1], dtype=torch.long, device=dev)
+            ctc_loss = F.ctc_loss(lp, tgt, il, tl, blank=len(tk.vocab), zero_infinity=True)
+            loss = ce + 0.3 * ctc_loss
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        now = time.time()
+        if step % 50 == 0 or a.bench:
+            msg = (f"step {step} lr {lr:.2e} ce {ce.item():.4f} loss {loss.item():.4f} "
+                   f"elapsed {elapsed + now - t0:.0f}s")
+            print(msg, flush=True)
+            log.write(msg + "\n")
+            log.flush()
+        if a.bench and step >= a.bench:
+            print(f"bench {(time.time() - t0) / step:.2f} s/step")
+            return
+        over = a.max_minutes and (time.time() - t_start) > a.max_minutes * 60
+        if step % a.ckpt_every == 0 or step == a.steps or over:
+            save(final=step == a.steps)
+            if over:
+                print(f"stopping early at step {step} (time limit)", flush=True)
+                break
+    print(f"done step {step} train seconds {elapsed + time.time() - t0:.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
