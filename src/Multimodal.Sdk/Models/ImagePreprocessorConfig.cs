@@ -82,6 +82,12 @@ internal sealed record ImagePreprocessorConfig
             ImageStd = Triple(json, "image_std", clipStyle ? [0.26862954f, 0.26130258f, 0.27577711f] : [0.5f, 0.5f, 0.5f]),
         };
 
+        // CLIPImageProcessor's default size is {"shortest_edge": 224}; ViT-style processors default to 224 x 224.
+        if (clipStyle)
+        {
+            cfg = cfg with { ResizeMode = ResizeMode.ShortestEdge, ShortestEdge = 224 };
+        }
+
         if (json.TryFind("size", out var size) && size.ValueKind != System.Text.Json.JsonValueKind.Null)
         {
             if (size.ValueKind == System.Text.Json.JsonValueKind.Number)
@@ -125,10 +131,8 @@ internal sealed record ImagePreprocessorConfig
                 cfg = cfg with { CropHeight = c.GetInt32("height"), CropWidth = c.GetInt32("width") };
             }
         }
-        else if (cfg.DoCenterCrop && cfg.ResizeMode == ResizeMode.ShortestEdge)
-        {
-            cfg = cfg with { CropHeight = cfg.ShortestEdge, CropWidth = cfg.ShortestEdge };
-        }
+
+        // A missing crop_size keeps the processors' default of 224 x 224 (CLIPImageProcessor.__init__), not the resize size.
 
         if (cfg.ResizeMode == ResizeMode.ShortestEdge && cfg.ShortestEdge <= 0 || cfg.ResizeMode == ResizeMode.Exact && (cfg.Height <= 0 || cfg.Width <= 0))
         {

@@ -1,0 +1,17 @@
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// Turns encoded image bytes into 8-bit RGB pixels, the way Pillow's <c>ImageOps.exif_transpose</c> followed by
+/// <c>convert("RGB")</c> does: EXIF orientation applied, alpha dropped, grey and palette images expanded.
+/// The one seam between the preprocessing and an image library, so another library can replace ImageSharp.
+/// </summary>
+/// <remarks>Implementations are safe for concurrent use.</remarks>
+internal interface IImageDecoder
+{
+    /// <summary>Decodes the first frame of an image.</summary>
+    /// <param name="encoded">The whole encoded file.</param>
+    /// <returns>The pixels, in a pooled buffer the caller disposes.</returns>
+    /// <exception cref="InputDecodeException">The bytes are empty, not an image in a supported format, corrupt or truncated.</exception>
+    /// <exception cref="InputTooLargeException">The header claims more pixels than the configured budget; nothing was decoded.</exception>
+    RgbImage Decode(ReadOnlySpan<byte> encoded);
+}

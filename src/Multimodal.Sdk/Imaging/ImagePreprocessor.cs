@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// Turns images into the <c>pixel_values</c> tensor of a CLIP / ViT style model exactly as transformers'
+/// <c>CLIPImageProcessor</c> / <c>ViTImageProcessor</c> do: convert to RGB, resize with Pillow's algorithm
+/// (shortest edge or exact size), center crop (zero padded when the image is smaller), rescale, normalize,
+/// channels first. Output is float32 <c>[3, H, W]</c> per image, <c>[b, 3, H, W]</c> per batch.
+/// </summary>
+/// <remarks>
+/// Immutable and safe for concurrent use; temporary buffers come from <see cref="ArrayPool{T}.Shared"/>.
+/// </remarks>
+internal sealed class ImagePreprocessor
+{
+    private readonly IImageDecoder _decoder;
+    private readonly PixelNormalizer _normalizer;
+
+    /// <summary>Creates a preprocessor decoding with ImageSharp under the pixel budget of <paramref name="options"/>.</summary>
+    /// <param name="config">The model's image preprocessing.</param>
+    /// <param name="options">Limits for untrusted input.</param>
+    /// <param name="decoder">The decoder to use; <see langword="null"/> for ImageSharp.</param>
+    /// <param name="useSimd">Whether to use the vectorized kernels (default: where the hardware accelerates them); <see langword="false"/> runs the scalar baseline.</param>
+    public ImagePreprocessor(ImagePreprocessorConfig config, MultimodalOptions options, IImageDecoder? decoder = null, bool? useSimd = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        if (config.ImageMean.Length != 3 || config.ImageStd.Length != 3)
+        {
+            throw new ArgumentException("image_mean and image_std need one value per RGB channel.", nameof(config));
+        }
+
+        Config = config;
+        _decoder = decoder ?? new ImageSharpImageDecoder(options);
+        _normalizer = new PixelNormalizer(config);
+        UseSimd = useSimd ?? Vector128.IsHardwareAccelerated;
+    }
+
+    public ImagePreprocessorConfig Config { get; }
+
+    public bool UseSimd { get; }
+
+    /// <summary>Gets the tensor size every image gets when it does not depend on the image (center crop or exact resize), else <see langword="null"/>.</summary>
+    public (int Height, int Width)? FixedOutputSize =>
+        Config.DoCenterCrop ? (Config.CropHeight, Config.CropWidth)
+        : Config.DoResize && Config.ResizeMode == ResizeMode.Exact ? (Config.Height, Config.Width)
+        : null;
+
+    /// <summary>The size transformers' <c>get_resize_output_image_size(default_to_square=False)</c> gives: the shorter side becomes <paramref name="shortestEdge"/>, the longer one <c>int(edge * long / short)</c>.</summary>
+    public static (int Height, int Width) ShortestEdgeSize(int height, int width, int shortestEdge)
+    {
+        bool portrait = width <= height;
+        long shortSide = portrait ? width : height;
+        long longSide = portrait ? height : width;
+
+        // Python's int(size * long / short): exact integer product, one float64 division, truncation.
+        int newLong = (int)((double)(shortestEdge * longSide) / shortSide);
+        return portrait ? (newLong, shortestEdge) : (shortestEdge, newLong);
+    }
+
+    /// <summary>Gets the size of the tensor an image of the given size produces.</summary>
+    public (int Height, int Width) GetOutputSize(int height, int width)
+    {
+        var (h, w) = GetResizedSize(height, width);
+        return Config.DoCenterCrop ? (Config.CropHeight, Config.CropWidth) : (h, w);
+    }
+
+    /// <summary>Decodes one encoded image and writes its <c>[3, H, W]</c> tensor into <paramref name="destination"/>.</summary>
+    /// <returns>The tensor's height and width.</returns>
+    /// <exception cref="InputDecodeException">The bytes are not a decodable image.</exception>
+    /// <exception cref="InputTooLargeException">The image claims more pixels than the budget.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
+    public (int Height, int Width) Preprocess(ReadOnlySpan<byte> encoded, Span<float> destination)
+    {
+        using var image = _decoder.Decode(encoded);
+        return Preprocess(image.Pixels, image.Width, image.Height, destination);
+    }
+
+    /// <summary>Preprocesses already decoded 8-bit RGB pixels (3 bytes per pixel, rows top to bottom), such as video frames.</summary>
+    /// <returns>The tensor's height and width.</returns>
+    /// <exception cref="ArgumentException">The pixels or <paramref name="destination"/> are too small for the sizes given.</exception>
+    public (int Height, int Width) Preprocess(ReadOnlySpan<byte> rgb, int width, int height, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (rgb.Length < (long)width * height * 3)
+        {
+            throw new ArgumentException($"{width} x {height} RGB pixels need {(long)width * height * 3} bytes but {rgb.Length} were given.", nameof(rgb));
+        }
+
+        var (resizedHeight, resizedWidth) = GetResizedSize(height, width);
+        var (outHeight, outWidth) = Config.DoCenterCrop ? (Config.CropHeight, Config.CropWidth) : (resizedHeight, resizedWidth);
+        int plane = outHeight * outWidth;
+        if (destination.Length < plane * 3)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} floats; a [3, {outHeight}, {outWidth}] tensor needs {plane * 3}.", nameof(destination));
+        }
+
+        // transformers' center_crop: top = (h - crop_h) // 2 (floor), pixels outside the image are zeros.
+        int offsetY = Config.DoCenterCrop ? FloorHalf(resizedHeight - outHeight) : 0;
+        int offsetX = Config.DoCenterCrop ? FloorHalf(resizedWidth - outWidth) : 0;
+        int firstRow = Math.Max(0, -offsetY);
+        int endRow = Math.Min(outHeight, resizedHeight - offsetY);
+        int firstColumn = Math.Max(0, -offsetX);
+        int endColumn = Math.Min(outWidth, resizedWidth - offsetX);
+
+        var r = destination[..plane];
+        var g = destination.Slice(plane, plane);
+        var b = destination.Slice(plane * 2, plane);
+        if (firstRow > 0 || endRow < outHeight || firstColumn > 0 || endColumn < outWidth)
+        {
+            r.Fill(_normalizer.PadValue(0));
+            g.Fill(_normalizer.PadValue(1));
+            b.Fill(_normalizer.PadValue(2));
+        }
+
+        int windowWidth = endColumn - firstColumn;
+        int windowHeight = endRow - firstRow;
+        int windowX = firstColumn + offsetX;
+        int windowY = firstRow + offsetY;
+
+        ReadOnlySpan<byte> window;
+        int windowStride;
+        int windowOffset;
+        byte[]? rented = null;
+        try
+        {
+            if (resizedWidth == width && resizedHeight == height)
+            {
+                window = rgb;
+                windowStride = width * 3;
+                windowOffset = (windowY * windowStride) + (windowX * 3);
+            }
+            else
+            {
+                rented = ArrayPool<byte>.Shared.Rent(windowWidth * windowHeight * 3);
+                PillowResampler.Resize(rgb, width, height, resizedWidth, resizedHeight, Config.Resample, rented, windowX, windowY, windowWidth, windowHeight, UseSimd);
+                window = rented;
+                windowStride = windowWidth * 3;
+                windowOffset = 0;
+            }
+
+            for (int y = 0; y < windowHeight; y++)
+            {
+                int at = ((firstRow + y) * outWidth) + firstColumn;
+                _normalizer.Row(
+                    window.Slice(windowOffset + (y * windowStride), windowWidth * 3),
+                    r.Slice(at, windowWidth),
+                    g.Slice(at, windowWidth),
+                    b.Slice(at, windowWidth),
+                    UseSimd);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return (outHeight, outWidth);
+    }
+
+    /// <summary>Decodes and preprocesses several images into one <c>[b, 3, H, W]</c> tensor, ready for <c>OrtValue.CreateTensorValueFromMemory</c>.</summary>
+    /// <exception cref="InputDecodeException">An image is not decodable; the message names its index.</exception>
+    /// <exception cref="InputTooLargeException">An image claims more pixels than the budget.</exception>
+    /// <exception cref="ArgumentException">The list is empty, or the images give different tensor sizes (shortest-edge resize without a crop).</exception>
+    public (float[] Data, long[] Shape) PreprocessBatch(IReadOnlyList<ReadOnlyMemory<byte>> images, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one image.", nameof(images));
+        }
+
+        float[]? data = null;
+        int height = 0, width = 0;
+        for (int i = 0; i < images.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RgbImage image;
+            try
+            {
+                image = _decoder.Decode(images[i].Span);
+            }
+            catch (InputDecodeException ex) when (images.Count > 1)
+            {
+                throw new InputDecodeException($"Image {i} of the batch: {ex.Message}", ex);
+            }
+
+            using (image)
+            {
+                var size = GetOutputSize(image.Height, image.Width);
+                if (data is null)
+                {
+                    (height, width) = size;
+                    data = new float[(long)images.Count * 3 * height * width];
+                }
+                else if (size != (height, width))
+                {
+                    throw new ArgumentException($"Image {i} gives a {size.Height} x {size.Width} tensor but image 0 gives {height} x {width}; without a center crop a shortest-edge resize keeps each image's aspect ratio, so preprocess such images one at a time.", nameof(images));
+                }
+
+                int length = 3 * height * width;
+                Preprocess(image.Pixels, image.Width, image.Height, data.AsSpan(i * length, length));
+            }
+        }
+
+        return (data!, [images.Count, 3, height, width]);
+    }
+
+    private (int Height, int Width) GetResizedSize(int height, int width)
+    {
+        if (!Config.DoResize)
+        {
+            return (height, width);
+        }
+
+        return Config.ResizeMode == ResizeMode.ShortestEdge
+            ? ShortestEdgeSize(height, width, Config.ShortestEdge)
+            : (Config.Height, Config.Width);
+    }
+
+    private static int FloorHalf(int value) => value >= 0 ? value / 2 : -((-value + 1) / 2);
+}

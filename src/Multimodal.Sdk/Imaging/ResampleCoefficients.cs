@@ -1,0 +1,148 @@
+using System.Buffers;
+
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// Fixed-point weights of one resampling axis, as Pillow's <c>precompute_coeffs</c> and
+/// <c>normalize_coeffs_8bpc</c> compute them, for a window of the output positions (the part a center crop keeps:
+/// every output pixel depends only on its own weights, so skipping the cropped-away ones changes nothing).
+/// </summary>
+/// <remarks>Buffers are pooled; dispose after the pass. Not safe for concurrent use.</remarks>
+internal sealed class ResampleCoefficients : IDisposable
+{
+    /// <summary>Fixed-point precision of the weights: 32 bits less 8 for the pixel and 2 for overshoot and sign.</summary>
+    public const int PrecisionBits = 32 - 8 - 2;
+
+    private int[] _start;
+    private int[] _count;
+    private int[] _weights;
+    private int[] _paddedStart;
+    private int[] _paddedWeights;
+
+    private ResampleCoefficients(int inSize, int outputs, int kernelSize)
+    {
+        InSize = inSize;
+        Outputs = outputs;
+        KernelSize = kernelSize;
+        _start = ArrayPool<int>.Shared.Rent(outputs);
+        _count = ArrayPool<int>.Shared.Rent(outputs);
+        _weights = ArrayPool<int>.Shared.Rent(outputs * kernelSize);
+        _paddedStart = ArrayPool<int>.Shared.Rent(outputs);
+        _paddedWeights = ArrayPool<int>.Shared.Rent(outputs * kernelSize);
+    }
+
+    public int InSize { get; }
+
+    /// <summary>Gets the number of output positions described (the window, not the whole output).</summary>
+    public int Outputs { get; }
+
+    /// <summary>Gets the most taps one output uses (Pillow's <c>ksize</c>); the row stride of the weights.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Gets a value indicating whether every output can read exactly <see cref="KernelSize"/> inputs without leaving the source (the SIMD form).</summary>
+    public bool HasPaddedForm => InSize >= KernelSize;
+
+    /// <summary>Gets Pillow's first input index per output.</summary>
+    public ReadOnlySpan<int> Start => _start.AsSpan(0, Outputs);
+
+    /// <summary>Gets Pillow's number of taps per output.</summary>
+    public ReadOnlySpan<int> Count => _count.AsSpan(0, Outputs);
+
+    /// <summary>Gets the weights, <see cref="KernelSize"/> per output, zero past <see cref="Count"/>.</summary>
+    public ReadOnlySpan<int> Weights => _weights.AsSpan(0, Outputs * KernelSize);
+
+    /// <summary>Gets the first input per output when every output reads exactly <see cref="KernelSize"/> inputs.</summary>
+    public ReadOnlySpan<int> PaddedStart => _paddedStart.AsSpan(0, Outputs);
+
+    /// <summary>Gets the weights aligned with <see cref="PaddedStart"/>; the extra taps weigh zero, so sums are unchanged.</summary>
+    public ReadOnlySpan<int> PaddedWeights => _paddedWeights.AsSpan(0, Outputs * KernelSize);
+
+    /// <summary>Computes the weights of output positions <paramref name="first"/> .. <paramref name="first"/> + <paramref name="count"/> - 1 of a resize from <paramref name="inSize"/> to <paramref name="outSize"/>.</summary>
+    public static ResampleCoefficients Compute(int inSize, int outSize, ResampleFilter filter, int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, outSize, nameof(count));
+
+        // Pillow passes the box as floats: (float)inSize - 0f is exact for any image that fits in memory.
+        double scale = (double)(float)inSize / outSize;
+        double filterScale = Math.Max(scale, 1.0);
+
+        // Widening the support by the downscale factor is what makes Pillow's shrinking antialiased.
+        double support = ResampleKernel.Support(filter) * filterScale;
+        int kernelSize = ((int)Math.Ceiling(support) * 2) + 1;
+
+        var c = new ResampleCoefficients(inSize, count, kernelSize);
+        Span<double> k = kernelSize <= 256 ? stackalloc double[kernelSize] : new double[kernelSize];
+        double ss = 1.0 / filterScale;
+        for (int i = 0; i < count; i++)
+        {
+            int xx = first + i;
+            double center = (xx + 0.5) * scale;
+            int xmin = (int)(center - support + 0.5);
+            if (xmin < 0)
+            {
+                xmin = 0;
+            }
+
+            int xmax = (int)(center + support + 0.5);
+            if (xmax > inSize)
+            {
+                xmax = inSize;
+            }
+
+            xmax -= xmin;
+            double ww = 0.0;
+            for (int x = 0; x < xmax; x++)
+            {
+                double w = ResampleKernel.Evaluate(filter, (x + xmin - center + 0.5) * ss);
+                k[x] = w;
+                ww += w;
+            }
+
+            var row = c._weights.AsSpan(i * kernelSize, kernelSize);
+            row.Clear();
+            for (int x = 0; x < xmax; x++)
+            {
+                double v = ww != 0.0 ? k[x] / ww : k[x];
+                row[x] = v < 0 ? (int)(-0.5 + (v * (1 << PrecisionBits))) : (int)(0.5 + (v * (1 << PrecisionBits)));
+            }
+
+            c._start[i] = xmin;
+            c._count[i] = xmax;
+
+            // The SIMD passes read kernelSize inputs per output; sliding the window left at the right edge keeps
+            // every read inside the source, and the weights move with it.
+            if (c.HasPaddedForm)
+            {
+                int padded = Math.Min(xmin, inSize - kernelSize);
+                var prow = c._paddedWeights.AsSpan(i * kernelSize, kernelSize);
+                prow.Clear();
+                row[..xmax].CopyTo(prow[(xmin - padded)..]);
+                c._paddedStart[i] = padded;
+            }
+        }
+
+        return c;
+    }
+
+    public void Dispose()
+    {
+        Return(ref _start);
+        Return(ref _count);
+        Return(ref _weights);
+        Return(ref _paddedStart);
+        Return(ref _paddedWeights);
+    }
+
+    private static void Return(ref int[] array)
+    {
+        if (array.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(array);
+            array = [];
+        }
+    }
+}
