@@ -1,0 +1,563 @@
+#!/usr/bin/python3
+"""tiny-vlm: LLaVA-style vision chat model with a BLIP-2-style Q-Former connector, on the shapes world.
+
+vision_encoder.onnx: pixel_values -> image_features [b, 16, hidden] (ViT + 16 learned queries
+cross-attending to the ViT tokens + projection); embed_tokens.onnx: input_ids -> inputs_embeds;
+decoder_model_merged.onnx: a LLaMA-style decoder (RMSNorm, RoPE from position_ids, SwiGLU) with
+inputs_embeds, attention_mask, position_ids, past_key_values.{i}.key/value -> logits, present.*.
+
+    tools/zoo/vision/with-openblas.sh nice -n 5 /usr/bin/python3 tools/zoo/vision/train_vlm.py
+"""
+import argparse
+import math
+import os
+import time
+from collections import defaultdict
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import common
+from common import Block, ViT, log
+from tok import Gpt2Tokenizer, write_json
+
+OUT = os.path.join(common.ROOT, "models", "tiny-vlm")
+CKPT = os.path.join(common.DATA, "tiny-vlm.pt")
+SEED = 777
+IMAGE, PATCH = 64, 8
+V_DIM, V_LAYERS, V_HEADS = 96, 3, 4
+N_QUERIES, Q_LAYERS = 16, 2
+H, LAYERS, HEADS, INTER = 128, 3, 4, 256
+HEAD_DIM = H // HEADS
+N_POS = 128
+ROPE_THETA = 10000.0
+KIND = "bicubic64"  # SigLIP-style: 64x64 Pillow bicubic resize, no crop, mean/std 0.5
+SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>"]
+MAX_NEW = 16
+
+CHAT_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\\n' }}"
+    "{% if message['content'] is string %}{{ message['content'] }}"
+    "{% else %}{% for item in message['content'] %}"
+    "{% if item['type'] == 'image' %}{{ '<image>' }}"
+    "{% elif item['type'] == 'text' %}{{ item['text'] }}{% endif %}"
+    "{% endfor %}{% endif %}"
+    "{{ '<|im_end|>\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+def render(question):
+    """What CHAT_TEMPLATE renders for [{role: user, content: [image, text]}] + generation prompt."""
+    return f"<|im_start|>user\n<image>{question}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def expand(prompt):
+    return prompt.replace("<image>", "<image>" * N_QUERIES)
+
+
+def qtype(q):
+    for key, name in (("what color", "color"), ("what shape", "shape"), ("how many", "count"),
+                      ("is there", "exists"), ("large or small", "size"), ("describe", "describe")):
+        if q.startswith(key) or key in q:
+            return name
+    raise ValueError(q)
+
+
+def corpus():
+    sh, co = common.shapes.SHAPES, common.shapes.COLOUR_NAMES
+    qs = [f"what color is the {s}?" for s in sh] + [f"what shape is the {c} object?" for c in co]
+    qs += ["how many shapes are there?", "describe the image."] + [f"is the {s} large or small?" for s in sh]
+    qs += [f"is there a {c} {s}?" for c in co for s in sh]
+    ans = co + sh + ["one", "two", "yes", "no", "large", "small"]
+    ans += [f"a {z} {c} {s}" for z in ("small", "large") for c in co for s in sh]
+    ans += [f"a {c} {s} {r} a {c} {s}" for r in ("to the left of", "above") for c in co for s in sh]
+    return [render(q) + a + "<|im_end|>" for q in qs for a in ans[:1]] + [a + "<|im_end|>" for a in ans] + \
+        [render(q) for q in qs]
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotate_half(x):
+    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
+    return torch.cat([-x2, x1], -1)
+
+
+class LlamaLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.input_layernorm = RMSNorm(H)
+        self.q_proj = nn.Linear(H, H, bias=False)
+        self.k_proj = nn.Linear(H, H, bias=False)
+        self.v_proj = nn.Linear(H, H, bias=False)
+        self.o_proj = nn.Linear(H, H, bias=False)
+        self.post_attention_layernorm = RMSNorm(H)
+        self.gate_proj = nn.Linear(H, INTER, bias=False)
+        self.up_proj = nn.Linear(H, INTER, bias=False)
+        self.down_proj = nn.Linear(INTER, H, bias=False)
+
+    def forward(self, x, cos, sin, mask, pk, pv):
+        b, t, _ = x.shape
+        h = self.input_layernorm(x)
+        q = self.q_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
+        k = self.k_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
+        v = self.v_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if pk is not None:
+            k = torch.cat([pk, k], 2)
+            v = torch.cat([pv, v], 2)
+        att = (q * (1.0 / math.sqrt(HEAD_DIM))) @ k.transpose(-1, -2) + mask
+        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, H)
+        x = x + self.o_proj(y)
+        h = self.post_attention_layernorm(x)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h)), k, v
+
+
+class Decoder(nn.Module):
+    def __init__(self, vocab):
+        super().__init__()
+        self.layers = nn.ModuleList([LlamaLayer() for _ in range(LAYERS)])
+        self.norm = RMSNorm(H)
+        self.lm_head = nn.Linear(H, vocab, bias=False)
+        inv = 1.0 / (ROPE_THETA ** (torch.arange(0, HEAD_DIM, 2, dtype=torch.float32) / HEAD_DIM))
+        self.register_buffer("inv_freq", inv, persistent=False)
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, past=None):
+        b, t, _ = inputs_embeds.shape
+        past_len = past[0].shape[2] if past is not None else 0
+        freqs = position_ids.to(torch.float32)[..., None] * self.inv_freq
+        emb = torch.cat([freqs, freqs], -1)[:, None]
+        cos, sin = emb.cos(), emb.sin()
+        dev = inputs_embeds.device
+        q_idx = torch.arange(t, device=dev) + past_len
+        k_idx = torch.arange(t + past_len, device=dev)
+        causal = (k_idx[None, :] > q_idx[:, None]).to(torch.float32) * -1e9
+        pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
+        mask = causal[None, None] + pad
+        x = inputs_embeds
+        present = []
+        for i, layer in enumerate(self.layers):
+            pk, pv = (past[2 * i], past[2 * i + 1]) if past is not None else (None, None)
+            x, k, v = layer(x, cos, sin, mask, pk, pv)
+            present += [k, v]
+        return self.lm_head(self.norm(x)), present
+
+
+class VisionEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.vit = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS)
+        self.ln_vision = nn.LayerNorm(V_DIM)
+        self.query_tokens = nn.Parameter(torch.randn(N_QUERIES, V_DIM) * 0.02)
+        self.qformer = nn.ModuleList([Block(V_DIM, V_HEADS, cross_dim=V_DIM) for _ in range(Q_LAYERS)])
+        self.ln_q = nn.LayerNorm(V_DIM)
+        self.projection = nn.Linear(V_DIM, H)
+
+    def forward(self, pixel_values):
+        ctx = self.ln_vision(self.vit(pixel_values))
+        q = self.query_tokens.expand(pixel_values.shape[0], -1, -1)
+        for blk in self.qformer:
+            q = blk(q, ctx=ctx)
+        return self.projection(self.ln_q(q))
+
+
+class TinyVlm(nn.Module):
+    def __init__(self, vocab):
+        super().__init__()
+        self.vision = VisionEncoder()
+        self.embed_tokens = nn.Embedding(vocab, H)
+        self.decoder = Decoder(vocab)
+
+    def merge(self, input_ids, feats, image_token):
+        emb = self.embed_tokens(input_ids)
+        m = (input_ids == image_token)[..., None]
+        return emb.masked_scatter(m, feats.to(emb.dtype))
+
+
+class EmbedExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids):
+        return self.m.embed_tokens(input_ids)
+
+
+class DecoderExport(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.d = d
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
+        logits, present = self.d(inputs_embeds, attention_mask, position_ids, list(past))
+        return (logits, *present)
+
+
+def build_tokenizer():
+    return Gpt2Tokenizer(corpus(), SPECIALS)
+
+
+def pixels(u8):
+    return torch.from_numpy(common.normalize(np.asarray(u8), common.HALF, common.HALF))
+
+
+def train(args):
+    torch.manual_seed(SEED)
+    recs, arrs = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT, args.workers)
+    dev = torch.device(args.device)
+    imgs = common.DeviceImages(arrs[KIND], common.HALF, common.HALF, dev)
+    tok = build_tokenizer()
+    ids_ = tok.special_ids
+    img_id, end_id, pad_id = ids_["<image>"], ids_["<|im_end|>"], ids_["<|endoftext|>"]
+    model = TinyVlm(len(tok.vocab)).to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    step, elapsed = 0, 0.0
+    if os.path.exists(CKPT):
+        st = torch.load(CKPT, map_location=dev)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        step, elapsed = st["step"], st["elapsed"]
+        log(f"resumed at step {step}")
+    cache = {}
+
+    def enc(s):
+        if s not in cache:
+            cache[s] = tok.encode(s)
+        return cache[s]
+
+    rng = np.random.default_rng(SEED)
+    model.train()
+    t0 = time.time()
+    Q = args.questions
+    start = time.time() - elapsed
+    frac = 0.0
+    while frac < 1.0:
+        rng = np.random.default_rng([SEED, step])
+        idx = rng.integers(0, len(recs), args.batch)
+        seqs, starts = [], []
+        for i in idx:
+            qa = recs[i]["qa"]
+            desc = [x for x in qa if x["question"] == "describe the image."]
+            other = [x for x in qa if x["question"] != "describe the image."]
+            for _ in range(Q):
+                x = desc[0] if rng.random() < args.describe else other[rng.integers(len(other))]
+                p = enc(expand(render(x["question"])))
+                a = enc(x["answer"]) + [end_id]
+                seqs.append(p + a)
+                starts.append(len(p))
+        L = max(map(len, seqs))
+        ids = np.full((len(seqs), L), pad_id, np.int64)
+        tgt = np.full((len(seqs), L), -100, np.int64)
+        am = np.zeros((len(seqs), L), np.int64)
+        for k, (s, st_) in enumerate(zip(seqs, starts)):
+            ids[k, :len(s)] = s
+            am[k, :len(s)] = 1
+            tgt[k, st_ - 1:len(s) - 1] = s[st_:]
+        ids, tgt, am = (torch.from_numpy(a).to(dev) for a in (ids, tgt, am))
+        # with --minutes the schedule runs on wall time instead of steps (a time-boxed device run)
+        frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
+        for group in opt.param_groups:
+            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * 300 / args.steps))
+        feats = model.vision(imgs[idx]).repeat_interleave(Q, 0)
+        emb = model.merge(ids, feats, img_id)
+        pos = torch.arange(L, device=dev)[None].expand(len(seqs), -1)
+        logits, _ = model.decoder(emb, am, pos)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
+        if step % 50 == 0:
+            log(f"step {step} loss {loss.item():.4f} {(time.time() - t0) / 50:.2f}s/step")
+            elapsed += time.time() - t0
+            t0 = time.time()
+        if step % 200 == 0 or frac >= 1.0:
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+                             elapsed=elapsed + time.time() - t0, device=str(dev))
+    return model.cpu(), tok
+
+
+def heldout_questions(recs):
+    """Every held-out question, grouped by prompt token length (equal lengths need no padding)."""
+    items = []
+    for i, r in enumerate(recs):
+        for x in r["qa"]:
+            items.append((i, x["question"], x["answer"]))
+    return items
+
+
+@torch.no_grad()
+def greedy_torch(model, tok, px, items):
+    ids_ = tok.special_ids
+    img_id, end_id = ids_["<image>"], ids_["<|im_end|>"]
+    feats_all = model.vision(px)
+    groups = defaultdict(list)
+    for k, (i, q, a) in enumerate(items):
+        groups[len(tok.encode(expand(render(q))))].append(k)
+    out = [None] * len(items)
+    for L, ks in groups.items():
+        for lo in range(0, len(ks), 256):
+            kk = ks[lo:lo + 256]
+            ids = torch.tensor([tok.encode(expand(render(items[k][1]))) for k in kk])
+            feats = feats_all[[items[k][0] for k in kk]]
+            emb = model.merge(ids, feats, img_id)
+            b = len(kk)
+            am = torch.ones(b, L, dtype=torch.long)
+            pos = torch.arange(L)[None].expand(b, -1)
+            logits, past = model.decoder(emb, am, pos)
+            gen = [[] for _ in kk]
+            done = torch.zeros(b, dtype=torch.bool)
+            total = L
+            for step in range(MAX_NEW):
+                nxt = logits[:, -1].argmax(-1)
+                for r in range(b):
+                    if not done[r]:
+                        gen[r].append(int(nxt[r]))
+                done |= nxt == end_id
+                if done.all():
+                    break
+                am = torch.ones(b, total + 1, dtype=torch.long)
+                logits, past = model.decoder(model.embed_tokens(nxt[:, None]), am,
+                                             torch.full((b, 1), total, dtype=torch.long), past)
+                total += 1
+            for r, k in enumerate(kk):
+                out[k] = gen[r]
+    return out
+
+
+def answers(tok, gens):
+    end_id = tok.special_ids["<|im_end|>"]
+    res = []
+    for g in gens:
+        g = list(g)
+        if end_id in g:
+            g = g[:g.index(end_id)]
+        res.append(tok.decode(g))
+    return res
+
+
+def score(items, preds):
+    per = defaultdict(list)
+    for (i, q, a), p in zip(items, preds):
+        per[qtype(q)].append(p == a)
+    return {t: {"accuracy": float(np.mean(v)), "questions": len(v)} for t, v in sorted(per.items())}
+
+
+def evaluate_torch(model, tok):
+    recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
+    model.eval()
+    items = heldout_questions(recs)
+    gens = greedy_torch(model, tok, pixels(arrs[KIND]), items)
+    preds = answers(tok, gens)
+    return score(items, preds), preds, items
+
+
+def export(model, tok):
+    on = os.path.join(OUT, "onnx")
+    os.makedirs(on, exist_ok=True)
+    model.eval()
+    kw = dict(opset_version=17, do_constant_folding=True)
+    px = torch.zeros(2, 3, IMAGE, IMAGE)
+    torch.onnx.export(model.vision, (px,), os.path.join(on, "vision_encoder.onnx"),
+                      input_names=["pixel_values"], output_names=["image_features"],
+                      dynamic_axes={"pixel_values": {0: "batch_size"}, "image_features": {0: "batch_size"}}, **kw)
+    ids = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    torch.onnx.export(EmbedExport(model), (ids,), os.path.join(on, "embed_tokens.onnx"),
+                      input_names=["input_ids"], output_names=["inputs_embeds"],
+                      dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
+                                    "inputs_embeds": {0: "batch_size", 1: "sequence_length"}}, **kw)
+    emb = model.embed_tokens(ids)
+    am = torch.ones(2, 3, dtype=torch.long)
+    pos = torch.arange(3)[None].expand(2, -1)
+    _, past = model.decoder(emb, am, pos)
+    pasts = [f"past_key_values.{i}.{kv}" for i in range(LAYERS) for kv in ("key", "value")]
+    pres = [f"present.{i}.{kv}" for i in range(LAYERS) for kv in ("key", "value")]
+    dyn = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
+           "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
+           "position_ids": {0: "batch_size", 1: "sequence_length"},
+           "logits": {0: "batch_size", 1: "sequence_length"}}
+    dyn.update({p: {0: "batch_size", 2: "past_sequence_length"} for p in pasts})
+    dyn.update({p: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for p in pres})
+    am2 = torch.ones(2, 5, dtype=torch.long)
+    torch.onnx.export(DecoderExport(model.decoder), (emb[:, :2], am2, pos[:, :2] + 3, *past),
+                      os.path.join(on, "decoder_model_merged.onnx"),
+                      input_names=["inputs_embeds", "attention_mask", "position_ids", *pasts],
+                      output_names=["logits", *pres], dynamic_axes=dyn, **kw)
+    sp = tok.special_ids
+    write_json(os.path.join(OUT, "tokenizer.json"), tok.to_json())
+    added = {str(sp[s]): {"content": s, "lstrip": False, "normalized": False, "rstrip": False,
+                          "single_word": False, "special": True} for s in SPECIALS}
+    write_json(os.path.join(OUT, "tokenizer_config.json"), {
+        "add_bos_token": False, "add_prefix_space": False, "added_tokens_decoder": added,
+        "bos_token": None, "chat_template": CHAT_TEMPLATE, "clean_up_tokenization_spaces": False,
+        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "unk_token": None, "errors": "replace",
+        "model_max_length": N_POS, "padding_side": "left", "split_special_tokens": False,
+        "tokenizer_class": "GPT2Tokenizer", "extra_special_tokens": {"image_token": "<image>"}})
+    write_json(os.path.join(OUT, "special_tokens_map.json"), {
+        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>",
+        "additional_special_tokens": ["<|im_start|>", "<|im_end|>", "<image>"]})
+    write_json(os.path.join(OUT, "chat_template.json"), {"chat_template": CHAT_TEMPLATE})
+    write_json(os.path.join(OUT, "preprocessor_config.json"), {
+        "do_convert_rgb": True, "do_normalize": True, "do_rescale": True, "do_resize": True,
+        "image_mean": common.HALF, "image_std": common.HALF, "image_processor_type": "SiglipImageProcessor",
+        "processor_class": "LlavaProcessor", "resample": 3, "rescale_factor": 1 / 255,
+        "size": {"height": IMAGE, "width": IMAGE}})
+    # LlavaProcessor expands <image> to (H // patch_size) * (W // patch_size) + num_additional_image_tokens
+    # copies; with the Q-Former that must equal N_QUERIES, so patch_size here is the connector's
+    # granularity (64 / 16 = 4 x 4 = 16 queries), not the ViT's patch (8).
+    write_json(os.path.join(OUT, "processor_config.json"), {
+        "image_token": "<image>", "num_additional_image_tokens": 0, "patch_size": IMAGE // int(math.sqrt(N_QUERIES)),
+        "processor_class": "LlavaProcessor", "vision_feature_select_strategy": "full", "image_seq_length": N_QUERIES})
+    vocab = len(tok.vocab)
+    write_json(os.path.join(OUT, "config.json"), {
+        "architectures": ["LlavaForConditionalGeneration"],
+        "model_type": "llava",
+        "image_token_index": sp["<image>"],
+        "image_seq_length": N_QUERIES,
+        "num_query_tokens": N_QUERIES,
+        "projector_hidden_act": "gelu",
+        "vision_feature_select_strategy": "full",
+        "vision_feature_layer": -1,
+        "ignore_index": -100,
+        "pad_token_id": sp["<|endoftext|>"],
+        "tie_word_embeddings": False,
+        "torch_dtype": "float32",
+        "transformers_version": "4.46.0",
+        "text_config": {
+            "model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": vocab, "hidden_size": H,
+            "intermediate_size": INTER, "num_hidden_layers": LAYERS, "num_attention_heads": HEADS,
+            "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "max_position_embeddings": N_POS,
+            "rms_norm_eps": 1e-6, "rope_theta": ROPE_THETA, "hidden_act": "silu", "tie_word_embeddings": False,
+            "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"]},
+        "vision_config": {
+            "model_type": "clip_vision_model", "hidden_size": V_DIM, "intermediate_size": 4 * V_DIM,
+            "num_hidden_layers": V_LAYERS, "num_attention_heads": V_HEADS, "image_size": IMAGE, "patch_size": PATCH,
+            "num_channels": 3, "hidden_act": "gelu", "layer_norm_eps": 1e-5},
+        "qformer_config": {"model_type": "blip_2_qformer", "hidden_size": V_DIM, "num_hidden_layers": Q_LAYERS,
+                           "num_attention_heads": V_HEADS, "intermediate_size": 4 * V_DIM,
+                           "encoder_hidden_size": V_DIM, "num_query_tokens": N_QUERIES},
+    })
+    write_json(os.path.join(OUT, "generation_config.json"), {
+        "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"],
+        "max_new_tokens": MAX_NEW, "do_sample": False, "transformers_version": "4.46.0"})
+
+
+@torch.no_grad()
+def onnx_eval(model, tok, items, folder=OUT):
+    recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
+    work = os.path.join(common.DATA, "tiny-vlm-onnx")
+    px = pixels(arrs[KIND])
+    groups = defaultdict(list)
+    for k, (i, q, a) in enumerate(items):
+        groups[len(tok.encode(expand(render(q))))].append(k)
+    gens = [None] * len(items)
+    for L, ks in sorted(groups.items()):
+        ids = np.array([tok.encode(expand(render(items[k][1]))) for k in ks], np.int64)
+        common.save_tensors(f"{work}/in_{L}", {"pixel_values": px.numpy(), "input_ids": ids,
+                                               "image_index": np.array([items[k][0] for k in ks], np.int64)})
+        common.node("vlm", folder, f"{work}/in_{L}", f"{work}/out_{L}")
+        o = common.load_tensors(f"{work}/out_{L}")
+        for r, k in enumerate(ks):
+            gens[k] = [int(t) for t in o["generated"][r] if t >= 0]
+    preds = answers(tok, gens)
+    # parity on held-out inputs: vision encoder, embeddings, decoder first step and a cached step
+    feats = model.vision(px)
+    diffs = {"vision_encoder.image_features": float(np.abs(o["image_features"] - feats.numpy()).max())}
+    ks = groups[sorted(groups)[0]][:64]
+    ids = torch.tensor([tok.encode(expand(render(items[k][1]))) for k in ks])
+    emb = model.merge(ids, feats[[items[k][0] for k in ks]], tok.special_ids["<image>"])
+    b, L = ids.shape
+    am, pos = torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1)
+    lg0, past = model.decoder(emb, am, pos)
+    nxt = model.embed_tokens(lg0[:, -1].argmax(-1)[:, None])
+    lg1, pres1 = model.decoder(nxt, torch.ones(b, L + 1, dtype=torch.long), torch.full((b, 1), L), past)
+    names = [f"past_key_values.{i}.{kv}" for i in range(LAYERS) for kv in ("key", "value")]
+    empty = {n: np.zeros((b, HEADS, 0, HEAD_DIM), np.float32) for n in names}
+    common.save_tensors(f"{work}/p0", {"inputs_embeds": emb.numpy(), "attention_mask": am.numpy(),
+                                       "position_ids": pos.numpy(), **empty})
+    common.save_tensors(f"{work}/p1", {"inputs_embeds": nxt.numpy(), "attention_mask": np.ones((b, L + 1), np.int64),
+                                       "position_ids": np.full((b, 1), L, np.int64),
+                                       **{n: p.numpy() for n, p in zip(names, past)}})
+    common.save_tensors(f"{work}/pe", {"input_ids": ids.numpy()})
+    for d, ref, pres in (("p0", lg0, past), ("p1", lg1, pres1)):
+        common.node("run", f"{folder}/onnx/decoder_model_merged.onnx", f"{work}/{d}", f"{work}/o_{d}")
+        o = common.load_tensors(f"{work}/o_{d}")
+        m = np.abs(o["logits"] - ref.numpy()).max()
+        for n, p in zip(names, pres):
+            m = max(m, np.abs(o[n.replace("past_key_values", "present")] - p.numpy()).max())
+        diffs[f"decoder_model_merged[{'first step, empty past' if d == 'p0' else 'cached step'}]"] = float(m)
+    common.node("run", f"{folder}/onnx/embed_tokens.onnx", f"{work}/pe", f"{work}/o_pe")
+    diffs["embed_tokens.inputs_embeds"] = float(np.abs(common.load_tensors(f"{work}/o_pe")["inputs_embeds"]
+                                                       - model.embed_tokens(ids).numpy()).max())
+    return score(items, preds), preds, diffs
+
+
+def main():
+    global CKPT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--batch", type=int, default=48, help="images per step")
+    ap.add_argument("--questions", type=int, default=4, help="questions per image per step")
+    ap.add_argument("--describe", type=float, default=0.3, help="share of 'describe the image.'")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--minutes", type=float, default=0, help="train for this wall time instead of --steps")
+    ap.add_argument("--export-only", action="store_true")
+    ap.add_argument("--train-only", action="store_true")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--ckpt", default=CKPT)
+    args = ap.parse_args()
+    CKPT = args.ckpt
+    torch.set_num_threads(1)
+    if args.export_only:
+        tok = build_tokenizer()
+        model = TinyVlm(len(tok.vocab))
+        model.load_state_dict(common.load_ckpt(CKPT)[0])
+    else:
+        model, tok = train(args)
+        if args.train_only:
+            return
+    st = common.load_ckpt(CKPT)[1]
+    log(f"training time {st['elapsed'] / 60:.1f} min")
+    res, preds, items = evaluate_torch(model, tok)
+    log(res)
+    export(model, tok)
+    ores, opreds, diffs = onnx_eval(model, tok, items)
+    log(ores, diffs)
+    write_json(os.path.join(common.DATA, "tiny-vlm-preds.json"),
+               {"items": items, "pytorch": preds, "onnx": opreds})
+    write_json(os.path.join(OUT, "eval.json"), {
+        "model": "tiny-vlm",
+        "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},
+        "train": {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": st["step"],
+                  "images_per_step": args.batch, "questions_per_image": args.questions,
+                  "seconds": round(st["elapsed"]), "device": st.get("device", "cpu")},
+        "params": common.count_params(model),
+        "preprocessing": "Pillow bicubic resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
+        "prompt": render("{question}") + "  (<image> expanded to %d copies)" % N_QUERIES,
+        "decoding": f"greedy, stop at <|im_end|>, max_new_tokens {MAX_NEW}",
+        "metrics": {t: {"pytorch": res[t]["accuracy"], "onnx": ores[t]["accuracy"], "questions": res[t]["questions"]}
+                    for t in res},
+        "onnx_identical_answers": float(np.mean([a == b for a, b in zip(preds, opreds)])),
+        "parity_max_abs_diff": diffs,
+        "files": common.file_sizes(OUT),
+    })
+    log("wrote eval.json")
+
+
+if __name__ == "__main__":
+    main()
