@@ -63,35 +63,49 @@ async function clip(count) {
   const processor = await AutoProcessor.from_pretrained(dir);
   const vision = await CLIPVisionModelWithProjection.from_pretrained(dir, { dtype: 'fp32' });
   const text = await CLIPTextModelWithProjection.from_pretrained(dir, { dtype: 'fp32' });
-  const imgCos = [];
+  const imgCos = [], pngCos = [], jpgCos = [], refPxCos = [];
+  const refPx = readTensors(path.join(data, 'tiny-clip-onnx', 'in_img')).pixel_values;
+  const { Tensor } = await import('@huggingface/transformers');
   for (let i = 0; i < count; i++) {
     const image = await RawImage.read(path.join(heldout, labels[i].file));
     const { pixel_values } = await processor(image);
     const { image_embeds } = await vision({ pixel_values });
-    imgCos.push(cosine(image_embeds.data, row(torch.image_embeds, i)));
+    const c = cosine(image_embeds.data, row(torch.image_embeds, i));
+    imgCos.push(c);
+    (labels[i].file.endsWith('.png') ? pngCos : jpgCos).push(c);
+    // the same model fed the Pillow reference pixels: isolates preprocessing from the graph
+    const per = 3 * 64 * 64;
+    const px = new Tensor('float32', refPx.data.slice(i * per, (i + 1) * per), [1, 3, 64, 64]);
+    refPxCos.push(cosine((await vision({ pixel_values: px })).image_embeds.data, row(torch.image_embeds, i)));
   }
+  const stats = (a) => ({ n: a.length, min: Math.min(...a), mean: a.reduce((x, y) => x + y, 0) / a.length,
+    ge_0_999: a.filter((c) => c >= 0.999).length });
   const txt = tokenizer(ref.texts, { padding: true, truncation: true });
   const { text_embeds } = await text(txt);
   const txtCos = ref.texts.map((_, i) => cosine(row(text_embeds, i), row(torch.text_embeds, i)));
   // the zero-shot pipeline end to end (its own prompt formatting: hypothesis_template)
   const classify = await pipeline('zero-shot-image-classification', dir, { dtype: 'fp32' });
   const names = ref.labels.map((l) => l.replace('a photo of a ', ''));
-  let zsN = 0, zsOk = 0;
+  const refPred = JSON.parse(fs.readFileSync(path.join(root, 'models', 'tiny-clip', 'eval.json'), 'utf8')).zero_shot_predictions;
+  let zsN = 0, zsOk = 0, zsSame = 0;
   for (let i = 0; i < count; i++) {
     if (labels[i].objects.length !== 1) continue;
     const o = labels[i].objects[0];
     const out = await classify(path.join(heldout, labels[i].file), names, { hypothesis_template: 'a photo of a {}' });
+    if (refPred && out[0].label === names[refPred[zsN]]) zsSame++;
     zsN++;
     if (out[0].label === `${o.colour} ${o.shape}`) zsOk++;
   }
   return {
     model: 'tiny-clip',
     tokenizer_identical: `${tokOk}/${ref.texts.length}`,
-    image_embeds_cosine_min: Math.min(...imgCos),
-    image_embeds_cosine_mean: imgCos.reduce((a, b) => a + b, 0) / imgCos.length,
-    images_cosine_ge_0_999: `${imgCos.filter((c) => c >= 0.999).length}/${imgCos.length}`,
+    image_embeds_cosine_from_files: stats(imgCos),
+    image_embeds_cosine_png_files: stats(pngCos),
+    image_embeds_cosine_jpeg_files: stats(jpgCos),
+    image_embeds_cosine_given_reference_pixels: stats(refPxCos),
     text_embeds_cosine_min: Math.min(...txtCos),
     zero_shot_pipeline_top1: zsOk / zsN,
+    zero_shot_pipeline_same_label_as_pytorch: zsSame / zsN,
     zero_shot_pipeline_images: zsN,
   };
 }
@@ -109,11 +123,24 @@ async function captioner(count) {
     else if (diffs.length < 5) diffs.push({ file: labels[i].file, transformers_js: text, pytorch: ref.pytorch[i] });
     if (text === labels[i].caption) exact++;
   }
+  // the same graphs through model.generate, fed the Pillow reference pixels (isolates preprocessing)
+  const { Tensor } = await import('@huggingface/transformers');
+  const refPx = readTensors(path.join(data, 'tiny-captioner-onnx', 'in')).pixel_values;
+  const model = await AutoModelForVision2Seq.from_pretrained(dir, { dtype: 'fp32' });
+  const per = 3 * 64 * 64;
+  let sameRef = 0;
+  for (let i = 0; i < count; i++) {
+    const px = new Tensor('float32', refPx.data.slice(i * per, (i + 1) * per), [1, 3, 64, 64]);
+    const out = await model.generate({ pixel_values: px, max_new_tokens: 24 });
+    const text = caption.tokenizer.decode(out.tolist()[0], { skip_special_tokens: true }).trim();
+    if (text === ref.pytorch[i]) sameRef++;
+  }
   return {
     model: 'tiny-captioner',
     images: count,
-    identical_to_pytorch: same / count,
-    exact_match_vs_canonical: exact / count,
+    identical_to_pytorch_given_reference_pixels: sameRef / count,
+    identical_to_pytorch_from_files: same / count,
+    exact_match_vs_canonical_from_files: exact / count,
     first_differences: diffs,
   };
 }

@@ -438,6 +438,9 @@ def main():
         "preprocessing": "Pillow bicubic shortest edge -> 64, center crop 64x64, rescale 1/255, CLIP mean/std",
         "metrics": {k: {"pytorch": res[k], "onnx": ores[k]} for k in keys},
         "zero_shot_predictions_agree": res["zero_shot_predictions"] == ores["zero_shot_predictions"],
+        "zero_shot_labels": [prompt(c, s) for c in common.shapes.COLOUR_NAMES for s in common.shapes.SHAPES],
+        # per held-out one-object image (in file order): the index of PyTorch's top-1 label
+        "zero_shot_predictions": res["zero_shot_predictions"],
         "full_graph_zero_shot_agrees_with_towers": ores["full_graph_zero_shot_agrees_with_towers"],
         "parity_max_abs_diff": ores["parity_max_abs_diff"],
         "files": common.file_sizes(OUT),

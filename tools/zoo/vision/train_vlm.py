@@ -231,6 +231,11 @@ def train(args):
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         log(f"resumed at step {step}")
+    elif args.init:
+        # continue from another run's weights (e.g. a time-boxed GPU run) with a fresh optimizer
+        w, meta = common.load_ckpt(args.init)
+        model.load_state_dict(w)
+        log(f"initialised from {args.init} ({meta})")
     cache = {}
 
     def enc(s):
@@ -520,6 +525,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--ckpt", default=CKPT)
+    ap.add_argument("--init", default="", help="start from these weights (save_ckpt path), fresh optimizer")
     args = ap.parse_args()
     CKPT = args.ckpt
     torch.set_num_threads(1)
