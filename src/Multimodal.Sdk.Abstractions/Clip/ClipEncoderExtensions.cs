@@ -1,0 +1,151 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.AI;
+
+namespace Multimodal.Sdk;
+
+/// <summary>Convenience operations over any <see cref="IClipEncoder"/>: single items, similarity and zero-shot classification.</summary>
+public static class ClipEncoderExtensions
+{
+    /// <summary>Embeds one image.</summary>
+    /// <param name="encoder">The encoder.</param>
+    /// <param name="image">The image.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The L2-normalized embedding.</returns>
+    public static async Task<Embedding<float>> EmbedImageAsync(this IClipEncoder encoder, ImageData image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(image);
+        return (await encoder.EmbedImagesAsync([image], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Embeds one text.</summary>
+    /// <param name="encoder">The encoder.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The L2-normalized embedding.</returns>
+    public static async Task<Embedding<float>> EmbedTextAsync(this IClipEncoder encoder, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(text);
+        return (await encoder.EmbedTextsAsync([text], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Gets the cosine similarity of two embeddings.</summary>
+    /// <param name="a">The first embedding.</param>
+    /// <param name="b">The second embedding, of the same length.</param>
+    /// <returns>The cosine similarity in [-1, 1].</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static float Similarity(Embedding<float> a, Embedding<float> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Vector.Length != b.Vector.Length)
+        {
+            throw new ArgumentException($"Embeddings of length {a.Vector.Length} and {b.Vector.Length} cannot be compared.", nameof(b));
+        }
+
+        return TensorPrimitives.CosineSimilarity(a.Vector.Span, b.Vector.Span);
+    }
+
+    /// <summary>Gets the encoder's <see cref="ClipEncoderMetadata"/>.</summary>
+    /// <param name="encoder">The encoder.</param>
+    /// <returns>The metadata.</returns>
+    /// <exception cref="InvalidOperationException">The encoder does not offer metadata.</exception>
+    public static ClipEncoderMetadata GetMetadata(this IClipEncoder encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        return encoder.GetService(typeof(ClipEncoderMetadata)) as ClipEncoderMetadata
+            ?? throw new InvalidOperationException($"{encoder.GetType().Name} does not offer {nameof(ClipEncoderMetadata)}.");
+    }
+
+    /// <summary>Classifies one image against labels by zero-shot CLIP (softmax of logit scale x cosine).</summary>
+    /// <param name="encoder">The encoder.</param>
+    /// <param name="image">The image.</param>
+    /// <param name="labels">The candidate labels; at least one, none empty.</param>
+    /// <param name="options">Templates and top-k; <see langword="null"/> uses the defaults.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The labels with probabilities, best first.</returns>
+    /// <exception cref="ArgumentException">No labels, an empty label, or a template without <c>{label}</c>.</exception>
+    public static async Task<ZeroShotResult> ClassifyAsync(this IClipEncoder encoder, ImageData image, IReadOnlyList<string> labels, ZeroShotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return (await encoder.ClassifyAsync([image], labels, options, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Classifies several images against the same labels; label embeddings are computed once.</summary>
+    /// <param name="encoder">The encoder.</param>
+    /// <param name="images">The images; at least one.</param>
+    /// <param name="labels">The candidate labels; at least one, none empty.</param>
+    /// <param name="options">Templates and top-k; <see langword="null"/> uses the defaults.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>One result per image, in order.</returns>
+    /// <exception cref="ArgumentException">No images, no labels, an empty label, or a template without <c>{label}</c>.</exception>
+    public static async Task<IReadOnlyList<ZeroShotResult>> ClassifyAsync(this IClipEncoder encoder, IReadOnlyList<ImageData> images, IReadOnlyList<string> labels, ZeroShotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("At least one image is needed.", nameof(images));
+        }
+
+        if (labels.Count == 0)
+        {
+            throw new ArgumentException("Zero-shot classification needs at least one label.", nameof(labels));
+        }
+
+        if (labels.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Labels must not be empty.", nameof(labels));
+        }
+
+        options ??= new ZeroShotOptions();
+        var templates = options.Templates.Count == 0 ? ["{label}"] : options.Templates.ToList();
+        if (templates.FirstOrDefault(t => !t.Contains(ZeroShotOptions.LabelPlaceholder, StringComparison.Ordinal)) is { } bad)
+        {
+            throw new ArgumentException($"Template '{bad}' has no {ZeroShotOptions.LabelPlaceholder} placeholder.", nameof(options));
+        }
+
+        float scale = encoder.GetMetadata().LogitScale;
+        var prompts = labels.SelectMany(l => templates.Select(t => t.Replace(ZeroShotOptions.LabelPlaceholder, l, StringComparison.Ordinal))).ToList();
+        var textEmbeddings = await encoder.EmbedTextsAsync(prompts, cancellationToken).ConfigureAwait(false);
+        var imageEmbeddings = await encoder.EmbedImagesAsync(images, cancellationToken).ConfigureAwait(false);
+
+        // Prompt ensembling as in the CLIP paper: average the template embeddings of a label, then re-normalize.
+        int dim = textEmbeddings[0].Vector.Length;
+        var labelVectors = new float[labels.Count][];
+        for (int l = 0; l < labels.Count; l++)
+        {
+            var mean = new float[dim];
+            for (int t = 0; t < templates.Count; t++)
+            {
+                TensorPrimitives.Add(mean, textEmbeddings[(l * templates.Count) + t].Vector.Span, mean);
+            }
+
+            float norm = TensorPrimitives.Norm(mean);
+            TensorPrimitives.Divide(mean, norm > 0 ? norm : 1f, mean);
+            labelVectors[l] = mean;
+        }
+
+        var results = new ZeroShotResult[images.Count];
+        var logits = new float[labels.Count];
+        for (int i = 0; i < images.Count; i++)
+        {
+            var image = imageEmbeddings[i].Vector.Span;
+            for (int l = 0; l < labels.Count; l++)
+            {
+                logits[l] = scale * TensorPrimitives.Dot(image, labelVectors[l]);
+            }
+
+            TensorPrimitives.SoftMax(logits, logits);
+            var ranked = labels.Select((label, l) => new LabelScore(label, logits[l]))
+                .OrderByDescending(s => s.Score)
+                .Take(options.TopK is > 0 and var k ? k : labels.Count)
+                .ToList();
+            results[i] = new ZeroShotResult(ranked);
+        }
+
+        return results;
+    }
+}

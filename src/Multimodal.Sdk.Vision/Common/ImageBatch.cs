@@ -1,0 +1,57 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Multimodal.Sdk;
+
+/// <summary>Turns <see cref="ImageData"/> inputs into one <c>pixel_values</c> tensor, whatever form each input came in.</summary>
+internal static class ImageBatch
+{
+    /// <summary>Preprocesses images into a <c>[b, 3, H, W]</c> buffer; the caller wraps it in an <see cref="OrtValue"/>.</summary>
+    /// <exception cref="InputDecodeException">An image cannot be read or decoded; the message names it.</exception>
+    /// <exception cref="InputTooLargeException">An image exceeds the pixel budget.</exception>
+    public static (float[] Data, long[] Shape) Preprocess(ImagePreprocessor preprocessor, IReadOnlyList<ImageData> images, CancellationToken cancellationToken)
+    {
+        var size = preprocessor.FixedOutputSize
+            ?? throw new ModelIncompatibleException("(preprocessor)", "preprocessor_config.json", "Batched vision pipelines need a fixed tensor size: preprocessor_config.json must center-crop or resize to an exact size.");
+        int length = 3 * size.Height * size.Width;
+        var data = new float[(long)images.Count * length];
+        for (int i = 0; i < images.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var image = images[i] ?? throw new ArgumentNullException(nameof(images), $"Image {i} is null.");
+            var destination = data.AsSpan(i * length, length);
+            try
+            {
+                if (!image.RgbPixels.IsEmpty)
+                {
+                    preprocessor.Preprocess(image.RgbPixels.Span, image.Width, image.Height, destination);
+                }
+                else if (image.FilePath is { } path)
+                {
+                    preprocessor.Preprocess(ReadFile(path), destination);
+                }
+                else
+                {
+                    preprocessor.Preprocess(image.EncodedBytes.Span, destination);
+                }
+            }
+            catch (InputDecodeException ex) when (image.Name is not null && !ex.Message.Contains(image.Name, StringComparison.Ordinal))
+            {
+                throw new InputDecodeException($"'{image.Name}': {ex.Message}", ex);
+            }
+        }
+
+        return (data, [images.Count, 3, size.Height, size.Width]);
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputDecodeException($"Image file '{path}' cannot be read: {ex.Message}", ex);
+        }
+    }
+}

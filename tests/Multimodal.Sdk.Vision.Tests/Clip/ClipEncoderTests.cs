@@ -1,0 +1,164 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Multimodal.Sdk.Vision.Tests.Clip;
+
+public sealed class ClipEncoderTests : IDisposable
+{
+    private readonly ClipEncoder _encoder = new(TestData.Model("tiny-clip"));
+
+    public void Dispose() => _encoder.Dispose();
+
+    [Fact]
+    public async Task EmbeddingsAreUnitLengthWithTheProjectionDimension()
+    {
+        var meta = _encoder.GetMetadata();
+        var images = await _encoder.EmbedImagesAsync([ImageData.FromFile(TestData.Shapes[0].FullPath)]);
+        var texts = await _encoder.EmbedTextsAsync(["a photo of a red circle", string.Empty]);
+        Assert.All(images.Concat(texts), e =>
+        {
+            Assert.Equal(meta.EmbeddingDimensions, e.Vector.Length);
+            Assert.Equal(1f, System.Numerics.Tensors.TensorPrimitives.Norm(e.Vector.Span), 4);
+        });
+    }
+
+    [Fact]
+    public void TrainedLogitScaleIsReadFromTheCombinedGraphNotTheConfigsInitialValue()
+    {
+        // config.json holds logit_scale_init_value 2.6592 (exp = 14.3); training moves it.
+        float scale = _encoder.GetMetadata().LogitScale;
+        Assert.InRange(scale, 1f, 100.001f);
+        Assert.NotEqual(MathF.Exp(2.6592f), scale, 2);
+    }
+
+    [Fact]
+    public async Task ZeroShotFindsTheColourAndShapeOfSingleObjectImages()
+    {
+        var single = TestData.Shapes.Where(s => s.Objects.Count == 1).ToList();
+        var results = await _encoder.ClassifyAsync(single.Select(s => ImageData.FromFile(s.FullPath)).ToList(), TestData.ZeroShotLabels);
+        int correct = single.Zip(results).Count(p => p.Second.Top.Label == $"{p.First.Objects[0].Colour} {p.First.Objects[0].Shape}");
+        Assert.True(correct >= single.Count - 1, $"{correct} of {single.Count} single-object images classified correctly.");
+        Assert.All(results, r =>
+        {
+            Assert.Equal(40, r.Labels.Count);
+            Assert.Equal(1f, r.Labels.Sum(l => l.Score), 3);
+            Assert.True(r.Labels.Zip(r.Labels.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+        });
+    }
+
+    [Fact]
+    public async Task PromptEnsemblingAndTopKShapeTheResult()
+    {
+        var image = ImageData.FromFile(TestData.Shapes.First(s => s.Objects.Count == 1).FullPath);
+        var result = await _encoder.ClassifyAsync(image, TestData.ZeroShotLabels, new ZeroShotOptions { Templates = ["a photo of a {label}", "a {label}"], TopK = 3 });
+        Assert.Equal(3, result.Labels.Count);
+    }
+
+    [Fact]
+    public async Task ImagesGivenAsFileBytesOrPixelsEmbedAlike()
+    {
+        string path = TestData.Shapes.First(s => s.File.EndsWith(".png", StringComparison.Ordinal)).FullPath;
+        var fromFile = await _encoder.EmbedImageAsync(ImageData.FromFile(path));
+        var fromBytes = await _encoder.EmbedImageAsync(ImageData.FromBytes(await File.ReadAllBytesAsync(path)));
+        Assert.Equal(fromFile.Vector.ToArray(), fromBytes.Vector.ToArray());
+    }
+
+    [Fact]
+    public async Task BatchedAndSingleEmbeddingsAgree()
+    {
+        var images = TestData.Shapes.Take(5).Select(s => ImageData.FromFile(s.FullPath)).ToList();
+        var batch = await _encoder.EmbedImagesAsync(images);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var single = await _encoder.EmbedImageAsync(images[i]);
+            Assert.True(ClipEncoderExtensions.Similarity(single, batch[i]) > 0.99999f);
+        }
+    }
+
+    [Fact]
+    public async Task CombinedGraphAloneGivesTheSameEmbeddingsAsTheSeparateGraphs()
+    {
+        string dir = Directory.CreateTempSubdirectory("mm-clip-combined").FullName;
+        try
+        {
+            foreach (var f in Directory.EnumerateFiles(TestData.Model("tiny-clip")))
+            {
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            }
+
+            Directory.CreateDirectory(Path.Combine(dir, "onnx"));
+            File.Copy(Path.Combine(TestData.Model("tiny-clip"), "onnx", "model.onnx"), Path.Combine(dir, "onnx", "model.onnx"));
+            using var combined = new ClipEncoder(dir);
+            var image = ImageData.FromFile(TestData.Shapes[1].FullPath);
+            var a = await _encoder.EmbedImageAsync(image);
+            var b = await combined.EmbedImageAsync(image);
+            Assert.True(ClipEncoderExtensions.Similarity(a, b) > 0.9999f);
+            var ta = await _encoder.EmbedTextAsync("a photo of a green star");
+            var tb = await combined.EmbedTextAsync("a photo of a green star");
+            Assert.True(ClipEncoderExtensions.Similarity(ta, tb) > 0.9999f);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task NonImageBytesRaiseInputDecodeExceptionNamingTheInput()
+    {
+        var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _encoder.EmbedImagesAsync([ImageData.FromBytes("not an image"u8.ToArray(), "notes.txt")]));
+        Assert.Contains("notes.txt", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingImageFileRaisesInputDecodeException()
+    {
+        await Assert.ThrowsAsync<InputDecodeException>(() => _encoder.EmbedImageAsync(ImageData.FromFile("/no/such/image.png")));
+    }
+
+    [Fact]
+    public async Task EmptyInputsAndLabelsAreRejected()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _encoder.EmbedImagesAsync([]));
+        await Assert.ThrowsAsync<ArgumentException>(() => _encoder.EmbedTextsAsync([]));
+        var image = ImageData.FromFile(TestData.Shapes[0].FullPath);
+        await Assert.ThrowsAsync<ArgumentException>(() => _encoder.ClassifyAsync(image, []));
+        await Assert.ThrowsAsync<ArgumentException>(() => _encoder.ClassifyAsync(image, ["red circle", " "]));
+        await Assert.ThrowsAsync<ArgumentException>(() => _encoder.ClassifyAsync(image, ["red circle"], new ZeroShotOptions { Templates = ["no placeholder"] }));
+    }
+
+    [Fact]
+    public void AFolderOfAnotherModelTypeIsRejected()
+    {
+        string dir = Directory.CreateTempSubdirectory("mm-not-clip").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "config.json"), """{"model_type": "whisper"}""");
+            var ex = Assert.Throws<ModelIncompatibleException>(() => new ClipEncoder(dir));
+            Assert.Contains("'whisper'", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task KeyedClipModelsAndEmbeddingGeneratorsResolveFromDependencyInjection()
+    {
+        var services = new ServiceCollection();
+        services.AddMultimodal().UseCpu().AddClip(TestData.Model("tiny-clip")).AddClip("second", TestData.Model("tiny-clip"));
+        await using var sp = services.BuildServiceProvider();
+        var text = sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var embeddings = await text.GenerateAsync(["a photo of a red circle"]);
+        var direct = await sp.GetRequiredKeyedService<IClipEncoder>("second").EmbedTextAsync("a photo of a red circle");
+        Assert.True(ClipEncoderExtensions.Similarity(embeddings[0], direct) > 0.99999f);
+        Assert.NotSame(sp.GetRequiredService<IClipEncoder>(), sp.GetRequiredKeyedService<IClipEncoder>("second"));
+
+        var images = sp.GetRequiredKeyedService<IEmbeddingGenerator<DataContent, Embedding<float>>>("second");
+        var bytes = await File.ReadAllBytesAsync(TestData.Shapes[0].FullPath);
+        var imageEmbedding = await images.GenerateAsync([new DataContent(bytes, "image/png")]);
+        Assert.Equal(64, imageEmbedding[0].Vector.Length);
+        await Assert.ThrowsAsync<ArgumentException>(() => images.GenerateAsync([new DataContent(bytes, "audio/wav")]));
+    }
+}
