@@ -177,6 +177,11 @@ def train(args):
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         log(f"resumed at step {step}")
+    elif args.init:
+        # continue from another run's weights (e.g. a time-boxed GPU run) with a fresh optimizer
+        w, meta = common.load_ckpt(args.init)
+        model.load_state_dict(w)
+        log(f"initialised from {args.init} ({meta})")
     seqs = [[eos] + tok.encode(r["caption"]) + [eos] for r in recs]
     g = torch.Generator()
     model.train()
@@ -393,6 +398,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=2, help="processes generating the training set")
     ap.add_argument("--ckpt", default=CKPT)
+    ap.add_argument("--init", default="", help="start from these weights (save_ckpt path), fresh optimizer")
     args = ap.parse_args()
     CKPT = args.ckpt
     torch.set_num_threads(1)
@@ -427,6 +433,10 @@ def main():
         "onnx_identical_captions": {v: float(np.mean([a == b for a, b in zip(preds, opreds[v])])) for v in opreds},
         "parity_max_abs_diff": diffs,
         "files": common.file_sizes(OUT),
+        # PyTorch's greedy caption for every held-out image (regenerate the images with
+        # tools/zoo/shapes.py --seed 1001 --count 1000)
+        "predictions": [{"file": r["file"], "caption": p} for r, p in
+                        zip(common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)[0], preds)],
     })
     log("wrote eval.json")
 

@@ -546,6 +546,7 @@ def main():
     log(ores, diffs)
     write_json(os.path.join(common.DATA, "tiny-vlm-preds.json"),
                {"items": items, "pytorch": preds, "onnx": opreds})
+    files = [r["file"] for r in common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)[0]]
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-vlm",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},
@@ -561,6 +562,9 @@ def main():
         "onnx_identical_answers": float(np.mean([a == b for a, b in zip(preds, opreds)])),
         "parity_max_abs_diff": diffs,
         "files": common.file_sizes(OUT),
+        # PyTorch's greedy answer to every question about the first 200 held-out images
+        "predictions": [{"file": files[i], "question": q, "answer": p} for (i, q, a), p in zip(items, preds)
+                        if i < 200],
     })
     log("wrote eval.json")
 
