@@ -37,4 +37,22 @@ public static class VisionMultimodalBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>Adds an image captioner as the default <see cref="IImageCaptioner"/> (a singleton created on first use).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The vision-encoder-decoder model folder.</param>
+    /// <returns>The builder.</returns>
+    public static IMultimodalBuilder AddImageCaptioner(this IMultimodalBuilder builder, string modelPath) => AddImageCaptioner(builder, null, modelPath);
+
+    /// <summary>Adds an image captioner registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The vision-encoder-decoder model folder.</param>
+    /// <returns>The builder.</returns>
+    public static IMultimodalBuilder AddImageCaptioner(this IMultimodalBuilder builder, string? name, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return builder.AddPipeline<IImageCaptioner>(name, sp => new ImageCaptioner(sp.GetSessionFactory(), modelPath));
+    }
 }
