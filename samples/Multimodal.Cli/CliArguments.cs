@@ -1,0 +1,76 @@
+namespace Multimodal.Cli;
+
+/// <summary>A usage error: exit code 2.</summary>
+internal sealed class CliUsageException(string message) : Exception(message);
+
+/// <summary>Options as <c>--name value...</c>; flags without values; inputs expanded from files, directories and globs.</summary>
+internal sealed class CliArguments
+{
+    private static readonly HashSet<string> Flags = ["--json", "--sample"];
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+
+    public static CliArguments Parse(IEnumerable<string> args)
+    {
+        var result = new CliArguments();
+        string? current = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                current = Flags.Contains(arg) ? null : arg;
+                if (!result._values.ContainsKey(arg))
+                {
+                    result._values[arg] = [];
+                }
+            }
+            else if (current is null)
+            {
+                throw new CliUsageException($"unexpected argument '{arg}'");
+            }
+            else
+            {
+                result._values[current].Add(arg);
+            }
+        }
+
+        return result;
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    public string? Get(string name) => _values.TryGetValue(name, out var v) ? v.LastOrDefault() ?? throw new CliUsageException($"{name} needs a value") : null;
+
+    public List<string> GetAll(string name) => _values.TryGetValue(name, out var v) ? v : [];
+
+    public int? GetInt(string name) => Get(name) is { } s ? int.TryParse(s, out int n) && n > 0 ? n : throw new CliUsageException($"{name} needs a positive integer, not '{s}'") : null;
+
+    /// <summary>Expands the values of <paramref name="name"/>: directories to their files, globs (<c>*</c>, <c>?</c>) in the file name part.</summary>
+    public List<string> Inputs(string name)
+    {
+        var raw = GetAll(name);
+        if (raw.Count == 0)
+        {
+            throw new CliUsageException($"{name} needs at least one file, directory or glob");
+        }
+
+        var files = new List<string>();
+        foreach (var item in raw)
+        {
+            if (Directory.Exists(item))
+            {
+                files.AddRange(Directory.EnumerateFiles(item).Order(StringComparer.Ordinal));
+            }
+            else if (item.AsSpan().IndexOfAny('*', '?') >= 0)
+            {
+                string dir = Path.GetDirectoryName(item) is { Length: > 0 } d ? d : ".";
+                files.AddRange(Directory.Exists(dir) ? Directory.EnumerateFiles(dir, Path.GetFileName(item)).Order(StringComparer.Ordinal) : []);
+            }
+            else
+            {
+                files.Add(item);
+            }
+        }
+
+        return files;
+    }
+}
