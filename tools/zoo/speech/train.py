@@ -212,9 +212,9 @@ def main():
         step, elapsed = st["step"], st["elapsed"]
         print(f"resumed at step {step}", flush=True)
     data = Data(a.pool, tk, a.seed)
+    extra = {"prefetch_factor": 4} if a.workers else {}
     loader = iter(torch.utils.data.DataLoader(Stream(data, a.seed, step, a.batch), batch_size=None,
-                                              num_workers=a.workers, prefetch_factor=4 if a.workers else None,
-                                              persistent_workers=False))
+                                              num_workers=a.workers, **extra))
     n_params = sum(p.numel() for p in model.parameters())
     print(f"params {n_params} cfg {cfg}", flush=True)
     log = open(os.path.join(a.out, "train.log"), "a")
