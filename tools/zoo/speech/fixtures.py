@@ -38,7 +38,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--model-dir", default="models/tiny-whisper")
+    ap.add_argument("--expected-from", default=None, help="checkpoint: only (re)write expected.json")
     a = ap.parse_args()
+    if a.expected_from:
+        return expected(a.out, a.model_dir, a.expected_from)
     os.makedirs(a.out, exist_ok=True)
     rng = np.random.default_rng(20261127)
     clips = []
@@ -91,6 +94,45 @@ def main():
                              "starts with a space); decode(ids) gives the text back",
                              "cases": [{"text": s, "ids": tk.encode(s)} for s in samples]}
     json.dump(manifest, open(os.path.join(a.out, "manifest.json"), "w", encoding="utf-8"), indent=2, ensure_ascii=False)
+
+
+def expected(out, model_dir, ckpt):
+    """tests/fixtures/speech/expected.json: what tiny-whisper decodes on each fixture WAV (greedy, as
+    tools/zoo/speech/decode.py), so SDK tests can check end to end without espeak-ng."""
+    import torch
+
+    import common
+    import decode
+    torch.set_num_threads(1)
+    cfg, gen, pre, tk = common.load_folder(model_dir)
+    model, _ = common.load_model(ckpt)
+    D = decode.Decoder(decode.TorchBackend(model), tk, gen)
+    man = json.load(open(os.path.join(out, "manifest.json"), encoding="utf-8"))
+    res = {"model_dir": model_dir, "decoding": "greedy; see models/README.md (tiny-whisper) and "
+           "tools/zoo/speech/decode.py", "clips": []}
+    for c in man["clips"]:
+        audio = common.read_wav(os.path.join(out, c["wav"]))
+        feats = D.features(audio)
+        enc = D.b.encode(feats)
+        lang_id, ns_prob, ns_top = D.detect(enc)
+        first = D.b.step(D.b.start(enc), [tk.sot])[-1]
+        top = np.argsort(-first)[:5]
+        r = D.generate(enc, lang_id)
+        rt = D.generate(enc, lang_id, "transcribe", True)
+        e = {"wav": c["wav"], "language": "en" if lang_id == tk.en else "es", "no_speech_prob": round(ns_prob, 5),
+             "sot_top5": [{"id": int(i), "logit": round(float(first[i]), 4)} for i in top],
+             "transcribe": {"prompt": [tk.sot, lang_id, tk.transcribe, tk.no_timestamps], "tokens": r["tokens"],
+                            "text": D.text(r["tokens"])},
+             "timestamps": {"prompt": [tk.sot, lang_id, tk.transcribe], "tokens": rt["tokens"],
+                            "segments": D.segments(rt["tokens"], 0.0)[0]}}
+        if lang_id == tk.es:
+            t = D.generate(enc, lang_id, "translate")
+            e["translate"] = {"prompt": [tk.sot, lang_id, tk.translate, tk.no_timestamps], "tokens": t["tokens"],
+                              "text": D.text(t["tokens"])}
+        if len(audio) > gen["n_samples"]:
+            e["long_form"] = D.transcribe_long(audio)
+        res["clips"].append(e)
+    json.dump(res, open(os.path.join(out, "expected.json"), "w", encoding="utf-8"), indent=1, ensure_ascii=False)
 
 
 if __name__ == "__main__":
