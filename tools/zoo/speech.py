@@ -73,7 +73,16 @@ def make_long(seed, i):
         utts.append(u)
         speeches.append(sp)
         total += len(sp) / world.SR + 1.65
-    x, bounds, kind, snr = world.compose_long(rng, speeches)
+    while True:  # the estimate above uses the mean pause: recompose with one more utterance if short
+        x, bounds, kind, snr = world.compose_long(rng, speeches)
+        if len(x) >= 30 * world.SR or len(utts) >= 20:
+            break
+        u = world.sample_utterance(rng, lang)
+        sp = world.synthesize(u)
+        a, b = world.speech_bounds(sp)
+        if 1.0 <= (b - a) / world.SR <= 8.0:
+            utts.append(u)
+            speeches.append(sp)
     segs = [{"start": round(s, 3), "end": round(e, 3), "text": u["text"], "translation": u["translation"]}
             for (s, e), u in zip(bounds, utts)]
     label = {"language": lang, "text": " ".join(u["text"] for u in utts),
