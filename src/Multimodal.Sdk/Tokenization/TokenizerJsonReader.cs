@@ -13,7 +13,7 @@ internal static class TokenizerJsonReader
 {
     public static INormalizer? ReadNormalizer(JsonElement e)
     {
-        if (e.ValueKind == JsonValueKind.Null)
+        if (e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return null;
         }
@@ -39,7 +39,7 @@ internal static class TokenizerJsonReader
 
     public static IPreTokenizer? ReadPreTokenizer(JsonElement e)
     {
-        if (e.ValueKind == JsonValueKind.Null)
+        if (e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return null;
         }
@@ -63,7 +63,7 @@ internal static class TokenizerJsonReader
 
     public static IPostProcessor? ReadPostProcessor(JsonElement e)
     {
-        if (e.ValueKind == JsonValueKind.Null)
+        if (e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return null;
         }
@@ -82,7 +82,7 @@ internal static class TokenizerJsonReader
 
     public static ITokenDecoder? ReadDecoder(JsonElement e)
     {
-        if (e.ValueKind == JsonValueKind.Null)
+        if (e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return null;
         }

@@ -52,7 +52,8 @@ internal sealed class UnigramModel : ITokenizerModel
                 throw new FormatException($"Unigram vocabulary entry {i} must be [piece, score]");
             }
 
-            ids.TryAdd(item[0].GetString()!, i);
+            // A piece listed twice keeps its last id, as the reference's map built from the list does.
+            ids[item[0].GetString()!] = i;
             scores[i] = item[1].GetDouble();
             i++;
         }
