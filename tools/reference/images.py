@@ -129,7 +129,7 @@ def synthetic(w, h, seed):
 # --------------------------------------------------------------------------- writers
 
 manifest = {"generator": "tools/reference/images.py", "pillow": Image.__version__, "numpy": np.__version__,
-            "preprocess": [], "resize": [], "decode": []}
+            "preprocess": [], "resize": [], "decode": [], "benchmark": None}
 
 
 def write(name, data):
@@ -169,6 +169,12 @@ def main():
         save_png("photo_coffee.png", im.convert("RGB"))
     with open(os.path.join(SKIMAGE, "rocket.jpg"), "rb") as f:
         write("photo_rocket.jpg", f.read())
+
+    # Benchmark input (benchmarks/Multimodal.Sdk.Benchmarks/Imaging): a 640 x 480 photo as JPEG.
+    with Image.open(os.path.join(SKIMAGE, "coffee.png")) as im:
+        buf = io.BytesIO()
+        im.convert("RGB").resize((640, 480), Image.Resampling.LANCZOS).save(buf, format="JPEG", quality=90)
+        manifest["benchmark"] = write("bench_coffee_640x480.jpg", buf.getvalue())
 
     add_preprocess("astronaut_clip224", "photo_astronaut_crop.png", clip_cfg(), "png")
     add_preprocess("chelsea_clip224", "photo_chelsea.png", clip_cfg(), "png")

@@ -36,7 +36,8 @@ internal static class PillowResampler
         int windowY,
         int windowWidth,
         int windowHeight,
-        bool useSimd)
+        bool useSimd,
+        bool allowVector256 = true)
     {
         Validate(src, srcWidth, srcHeight, outWidth, outHeight, dst, windowX, windowY, windowWidth, windowHeight);
         int srcStride = srcWidth * 3;
@@ -65,14 +66,14 @@ internal static class PillowResampler
         if (!needVertical)
         {
             using var cx = ResampleCoefficients.Compute(srcWidth, outWidth, filter, windowX, windowWidth);
-            Horizontal(src, srcStride, windowY, windowHeight, cx, dst, windowStride, useSimd);
+            Horizontal(src, srcStride, windowY, windowHeight, cx, dst, windowStride, useSimd, allowVector256);
             return;
         }
 
         using var cy = ResampleCoefficients.Compute(srcHeight, outHeight, filter, windowY, windowHeight);
         if (!needHorizontal)
         {
-            Vertical(src, srcStride, windowX * 3, 0, windowStride, cy, dst, windowStride, useSimd);
+            Vertical(src, srcStride, windowX * 3, 0, windowStride, cy, dst, windowStride, useSimd, allowVector256);
             return;
         }
 
@@ -85,10 +86,10 @@ internal static class PillowResampler
         {
             using (var cx = ResampleCoefficients.Compute(srcWidth, outWidth, filter, windowX, windowWidth))
             {
-                Horizontal(src, srcStride, firstRow, rows, cx, temp, windowStride, useSimd);
+                Horizontal(src, srcStride, firstRow, rows, cx, temp, windowStride, useSimd, allowVector256);
             }
 
-            Vertical(temp, windowStride, 0, firstRow, windowStride, cy, dst, windowStride, useSimd);
+            Vertical(temp, windowStride, 0, firstRow, windowStride, cy, dst, windowStride, useSimd, allowVector256);
         }
         finally
         {
@@ -179,7 +180,7 @@ internal static class PillowResampler
         }
     }
 
-    private static void Horizontal(ReadOnlySpan<byte> src, int srcStride, int firstRow, int rows, ResampleCoefficients cx, Span<byte> dst, int dstStride, bool useSimd)
+    private static void Horizontal(ReadOnlySpan<byte> src, int srcStride, int firstRow, int rows, ResampleCoefficients cx, Span<byte> dst, int dstStride, bool useSimd, bool allowVector256)
     {
         bool simd = useSimd && Vector128.IsHardwareAccelerated && cx.HasPaddedForm;
         for (int r = 0; r < rows; r++)
@@ -187,10 +188,17 @@ internal static class PillowResampler
             int rowStart = (firstRow + r) * srcStride;
             var dstRow = dst.Slice(r * dstStride, cx.Outputs * 3);
 
-            // The SIMD loop reads 4 bytes per pixel; only the image's very last row has no byte after it.
-            if (simd && rowStart + srcStride < src.Length)
+            // The SIMD loops read up to 2 bytes past a row's last pixel; only the image's very last row has none after it.
+            if (simd && rowStart + srcStride + 2 <= src.Length)
             {
-                HorizontalRowSimd(src[rowStart..], cx, dstRow);
+                if (allowVector256 && Vector256.IsHardwareAccelerated)
+                {
+                    HorizontalRowSimd256(src[rowStart..], cx, dstRow);
+                }
+                else
+                {
+                    HorizontalRowSimd128(src[rowStart..], cx, dstRow);
+                }
             }
             else
             {
@@ -223,36 +231,70 @@ internal static class PillowResampler
         }
     }
 
-    private static void HorizontalRowSimd(ReadOnlySpan<byte> rowAndBeyond, ResampleCoefficients cx, Span<byte> dst)
+    private static void HorizontalRowSimd128(ReadOnlySpan<byte> rowAndBeyond, ResampleCoefficients cx, Span<byte> dst)
     {
         // One pixel per vector (R, G, B, next byte): the fourth lane is computed and thrown away. Every output reads
-        // exactly KernelSize pixels (PaddedStart/PaddedWeights), so the inner loop has no data-dependent bound.
+        // exactly PaddedKernelSize pixels, so the inner loop has no data-dependent bound.
         ref byte row = ref MemoryMarshal.GetReference(rowAndBeyond);
-        ref int weights = ref MemoryMarshal.GetReference(cx.PaddedWeights);
+        ref int weights = ref MemoryMarshal.GetReference(cx.QuadWeights);
         var starts = cx.PaddedStart;
-        int kernelSize = cx.KernelSize;
-        var half = Vector128.Create(Half);
+        int kernelSize = cx.PaddedKernelSize;
         var max = Vector128.Create(255);
         for (int i = 0; i < cx.Outputs; i++)
         {
             ref byte p = ref Unsafe.Add(ref row, starts[i] * 3);
-            ref int k = ref Unsafe.Add(ref weights, i * kernelSize);
-            var acc = half;
+            ref int k = ref Unsafe.Add(ref weights, i * kernelSize * 4);
+            var acc = Vector128.Create(Half);
             for (int t = 0; t < kernelSize; t++)
             {
                 uint four = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p, t * 3));
                 var pixel = Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(four).AsByte())).AsInt32();
-                acc += pixel * Vector128.Create(Unsafe.Add(ref k, t));
+                acc += pixel * Vector128.LoadUnsafe(ref k, (nuint)(t * 4));
             }
 
-            var v = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max);
-            dst[i * 3] = (byte)v.GetElement(0);
-            dst[(i * 3) + 1] = (byte)v.GetElement(1);
-            dst[(i * 3) + 2] = (byte)v.GetElement(2);
+            Store3(Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max), dst, i);
         }
     }
 
-    private static void Vertical(ReadOnlySpan<byte> src, int srcStride, int srcOffset, int rowShift, int widthBytes, ResampleCoefficients cy, Span<byte> dst, int dstStride, bool useSimd)
+    private static void HorizontalRowSimd256(ReadOnlySpan<byte> rowAndBeyond, ResampleCoefficients cx, Span<byte> dst)
+    {
+        // Two taps per vector: 8 bytes hold pixel t and t + 1 (plus 2 bytes of t + 2), shuffled to
+        // (R G B x R G B x) and widened to 8 ints; the fourth and eighth lanes are never used. The halves are
+        // summed at the end, so the result is the same integer sum as the scalar loop.
+        ref byte row = ref MemoryMarshal.GetReference(rowAndBeyond);
+        ref int weights = ref MemoryMarshal.GetReference(cx.QuadWeights);
+        var starts = cx.PaddedStart;
+        int kernelSize = cx.PaddedKernelSize;
+        var half = Vector128.Create(Half);
+        var max = Vector128.Create(255);
+        var pairs = Vector128.Create((byte)0, 1, 2, 3, 3, 4, 5, 6, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF);
+        for (int i = 0; i < cx.Outputs; i++)
+        {
+            ref byte p = ref Unsafe.Add(ref row, starts[i] * 3);
+            ref int k = ref Unsafe.Add(ref weights, i * kernelSize * 4);
+            var acc = Vector256<int>.Zero;
+            for (int t = 0; t < kernelSize; t += 2)
+            {
+                ulong eight = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, t * 3));
+                var bytes = Vector128.Shuffle(Vector128.CreateScalarUnsafe(eight).AsByte(), pairs);
+                var pixels = Vector256.WidenLower(Vector256.WidenLower(bytes.ToVector256Unsafe())).AsInt32();
+                acc += pixels * Vector256.LoadUnsafe(ref k, (nuint)(t * 4));
+            }
+
+            var sum = acc.GetLower() + acc.GetUpper() + half;
+            Store3(Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(sum, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max), dst, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(Vector128<int> v, Span<byte> dst, int pixel)
+    {
+        dst[pixel * 3] = (byte)v.GetElement(0);
+        dst[(pixel * 3) + 1] = (byte)v.GetElement(1);
+        dst[(pixel * 3) + 2] = (byte)v.GetElement(2);
+    }
+
+    private static void Vertical(ReadOnlySpan<byte> src, int srcStride, int srcOffset, int rowShift, int widthBytes, ResampleCoefficients cy, Span<byte> dst, int dstStride, bool useSimd, bool allowVector256)
     {
         var start = cy.Start;
         var count = cy.Count;
@@ -266,7 +308,7 @@ internal static class PillowResampler
             int x = 0;
             if (useSimd && Vector128.IsHardwareAccelerated)
             {
-                x = VerticalRowSimd(src, srcStride, srcOffset, firstRow, k, dstRow);
+                x = VerticalRowSimd(src, srcStride, srcOffset, firstRow, k, dstRow, allowVector256);
             }
 
             for (; x < widthBytes; x++)
@@ -284,13 +326,13 @@ internal static class PillowResampler
     }
 
     /// <summary>Vectorizes one output row 16 bytes at a time; returns how many bytes it wrote (the rest is for the scalar tail).</summary>
-    private static int VerticalRowSimd(ReadOnlySpan<byte> src, int srcStride, int srcOffset, int firstRow, ReadOnlySpan<int> k, Span<byte> dstRow)
+    private static int VerticalRowSimd(ReadOnlySpan<byte> src, int srcStride, int srcOffset, int firstRow, ReadOnlySpan<int> k, Span<byte> dstRow, bool allowVector256)
     {
         ref byte source = ref Unsafe.Add(ref MemoryMarshal.GetReference(src), (firstRow * srcStride) + srcOffset);
         ref byte destination = ref MemoryMarshal.GetReference(dstRow);
         int width = dstRow.Length;
         int x = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (allowVector256 && Vector256.IsHardwareAccelerated)
         {
             var half = Vector256.Create(Half);
             var max = Vector256.Create(255);

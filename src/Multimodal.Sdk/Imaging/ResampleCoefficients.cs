@@ -18,17 +18,21 @@ internal sealed class ResampleCoefficients : IDisposable
     private int[] _weights;
     private int[] _paddedStart;
     private int[] _paddedWeights;
+    private int[] _quadWeights;
 
     private ResampleCoefficients(int inSize, int outputs, int kernelSize)
     {
         InSize = inSize;
         Outputs = outputs;
         KernelSize = kernelSize;
+        PaddedKernelSize = (kernelSize + 1) & ~1;
         _start = ArrayPool<int>.Shared.Rent(outputs);
         _count = ArrayPool<int>.Shared.Rent(outputs);
         _weights = ArrayPool<int>.Shared.Rent(outputs * kernelSize);
-        _paddedStart = ArrayPool<int>.Shared.Rent(outputs);
-        _paddedWeights = ArrayPool<int>.Shared.Rent(outputs * kernelSize);
+        bool padded = HasPaddedForm;
+        _paddedStart = padded ? ArrayPool<int>.Shared.Rent(outputs) : [];
+        _paddedWeights = padded ? ArrayPool<int>.Shared.Rent(outputs * PaddedKernelSize) : [];
+        _quadWeights = padded ? ArrayPool<int>.Shared.Rent(outputs * PaddedKernelSize * 4) : [];
     }
 
     public int InSize { get; }
@@ -39,8 +43,11 @@ internal sealed class ResampleCoefficients : IDisposable
     /// <summary>Gets the most taps one output uses (Pillow's <c>ksize</c>); the row stride of the weights.</summary>
     public int KernelSize { get; }
 
-    /// <summary>Gets a value indicating whether every output can read exactly <see cref="KernelSize"/> inputs without leaving the source (the SIMD form).</summary>
-    public bool HasPaddedForm => InSize >= KernelSize;
+    /// <summary>Gets the taps per output of the SIMD form: <see cref="KernelSize"/> rounded up to even, so taps go in pairs.</summary>
+    public int PaddedKernelSize { get; }
+
+    /// <summary>Gets a value indicating whether every output can read exactly <see cref="PaddedKernelSize"/> inputs without leaving the source (the SIMD form).</summary>
+    public bool HasPaddedForm => InSize >= PaddedKernelSize;
 
     /// <summary>Gets Pillow's first input index per output.</summary>
     public ReadOnlySpan<int> Start => _start.AsSpan(0, Outputs);
@@ -51,11 +58,14 @@ internal sealed class ResampleCoefficients : IDisposable
     /// <summary>Gets the weights, <see cref="KernelSize"/> per output, zero past <see cref="Count"/>.</summary>
     public ReadOnlySpan<int> Weights => _weights.AsSpan(0, Outputs * KernelSize);
 
-    /// <summary>Gets the first input per output when every output reads exactly <see cref="KernelSize"/> inputs.</summary>
+    /// <summary>Gets the first input per output when every output reads exactly <see cref="PaddedKernelSize"/> inputs.</summary>
     public ReadOnlySpan<int> PaddedStart => _paddedStart.AsSpan(0, Outputs);
 
-    /// <summary>Gets the weights aligned with <see cref="PaddedStart"/>; the extra taps weigh zero, so sums are unchanged.</summary>
-    public ReadOnlySpan<int> PaddedWeights => _paddedWeights.AsSpan(0, Outputs * KernelSize);
+    /// <summary>Gets the weights aligned with <see cref="PaddedStart"/>, <see cref="PaddedKernelSize"/> per output; the extra taps weigh zero, so sums are unchanged.</summary>
+    public ReadOnlySpan<int> PaddedWeights => _paddedWeights.AsSpan(0, Outputs * PaddedKernelSize);
+
+    /// <summary>Gets <see cref="PaddedWeights"/> with each weight repeated four times: one vector lane per R, G, B and the ignored fourth byte.</summary>
+    public ReadOnlySpan<int> QuadWeights => _quadWeights.AsSpan(0, Outputs * PaddedKernelSize * 4);
 
     /// <summary>Computes the weights of output positions <paramref name="first"/> .. <paramref name="first"/> + <paramref name="count"/> - 1 of a resize from <paramref name="inSize"/> to <paramref name="outSize"/>.</summary>
     public static ResampleCoefficients Compute(int inSize, int outSize, ResampleFilter filter, int first, int count)
@@ -113,15 +123,21 @@ internal sealed class ResampleCoefficients : IDisposable
             c._start[i] = xmin;
             c._count[i] = xmax;
 
-            // The SIMD passes read kernelSize inputs per output; sliding the window left at the right edge keeps
+            // The SIMD pass reads PaddedKernelSize inputs per output; sliding the window left at the right edge keeps
             // every read inside the source, and the weights move with it.
             if (c.HasPaddedForm)
             {
-                int padded = Math.Min(xmin, inSize - kernelSize);
-                var prow = c._paddedWeights.AsSpan(i * kernelSize, kernelSize);
+                int paddedSize = c.PaddedKernelSize;
+                int padded = Math.Min(xmin, inSize - paddedSize);
+                var prow = c._paddedWeights.AsSpan(i * paddedSize, paddedSize);
                 prow.Clear();
                 row[..xmax].CopyTo(prow[(xmin - padded)..]);
                 c._paddedStart[i] = padded;
+                var quad = c._quadWeights.AsSpan(i * paddedSize * 4, paddedSize * 4);
+                for (int t = 0; t < paddedSize; t++)
+                {
+                    quad.Slice(t * 4, 4).Fill(prow[t]);
+                }
             }
         }
 
@@ -135,6 +151,7 @@ internal sealed class ResampleCoefficients : IDisposable
         Return(ref _weights);
         Return(ref _paddedStart);
         Return(ref _paddedWeights);
+        Return(ref _quadWeights);
     }
 
     private static void Return(ref int[] array)

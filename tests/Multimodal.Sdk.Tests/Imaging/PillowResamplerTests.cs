@@ -2,14 +2,15 @@ namespace Multimodal.Sdk.Tests.Imaging;
 
 public sealed class PillowResamplerTests
 {
-    public static TheoryData<int, int, int, bool> ResizeCases()
+    /// <summary>0: scalar baseline, 128: 128-bit kernels only, 256: widest kernels the hardware has.</summary>
+    public static TheoryData<int, int, int, int> ResizeCases()
     {
-        var data = new TheoryData<int, int, int, bool>();
+        var data = new TheoryData<int, int, int, int>();
         foreach (var e in ImagingFixtures.Section("resize"))
         {
-            foreach (bool simd in new[] { false, true })
+            foreach (int vectorBits in new[] { 0, 128, 256 })
             {
-                data.Add(e.GetProperty("filter").GetInt32(), e.GetProperty("width").GetInt32(), e.GetProperty("height").GetInt32(), simd);
+                data.Add(e.GetProperty("filter").GetInt32(), e.GetProperty("width").GetInt32(), e.GetProperty("height").GetInt32(), vectorBits);
             }
         }
 
@@ -18,13 +19,13 @@ public sealed class PillowResamplerTests
 
     [Theory]
     [MemberData(nameof(ResizeCases))]
-    public void ResizeGivesPillowsBytesForEveryFilterAndDirection(int filter, int width, int height, bool simd)
+    public void ResizeGivesPillowsBytesForEveryFilterAndDirection(int filter, int width, int height, int vectorBits)
     {
         using var source = Decode("syn_resize_53x37.png");
         var expected = ImagingFixtures.Bytes($"rs_f{filter}_{width}x{height}.bin");
         var actual = new byte[width * height * 3];
 
-        PillowResampler.Resize(source.Pixels, source.Width, source.Height, width, height, (ResampleFilter)filter, actual, 0, 0, width, height, simd);
+        PillowResampler.Resize(source.Pixels, source.Width, source.Height, width, height, (ResampleFilter)filter, actual, 0, 0, width, height, useSimd: vectorBits > 0, allowVector256: vectorBits > 128);
 
         Assert.Equal(expected, actual);
     }
@@ -64,11 +65,14 @@ public sealed class PillowResamplerTests
             var src = new byte[w * h * 3];
             random.NextBytes(src);
             var scalar = new byte[ow * oh * 3];
+            var simd128 = new byte[ow * oh * 3];
             var simd = new byte[ow * oh * 3];
 
             PillowResampler.Resize(src, w, h, ow, oh, filter, scalar, 0, 0, ow, oh, useSimd: false);
+            PillowResampler.Resize(src, w, h, ow, oh, filter, simd128, 0, 0, ow, oh, useSimd: true, allowVector256: false);
             PillowResampler.Resize(src, w, h, ow, oh, filter, simd, 0, 0, ow, oh, useSimd: true);
 
+            Assert.Equal(scalar, simd128);
             Assert.Equal(scalar, simd);
         }
     }
