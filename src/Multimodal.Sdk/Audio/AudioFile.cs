@@ -16,6 +16,7 @@ namespace Multimodal.Sdk;
 public static class AudioFile
 {
     private const int BlockSize = 64 * 1024;
+    private const int MaxUpfrontSamples = 1 << 22;
 
     /// <summary>Reads an audio file.</summary>
     /// <param name="path">The file to read.</param>
@@ -61,8 +62,9 @@ public static class AudioFile
             throw TooLarge(declared, limit);
         }
 
-        // A declared length sizes the array once; a header may lie, so the loop still grows or trims it.
-        float[] samples = new float[(int)Math.Min(reader.Length ?? BlockSize, limit)];
+        // A declared length sizes the array once; a header may lie (a pipe cannot be checked up front), so the first
+        // allocation is capped and the loop still grows or trims it: 40 bytes claiming 4 GB cannot allocate 8 GB.
+        float[] samples = new float[(int)Math.Min(reader.Length ?? BlockSize, MaxUpfrontSamples)];
         int count = 0;
         while (true)
         {

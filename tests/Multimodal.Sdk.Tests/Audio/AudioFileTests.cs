@@ -108,6 +108,17 @@ public sealed class AudioFileTests : IDisposable
     }
 
     [Fact]
+    public void HugeDataSizeClaimedOnAPipeIsATruncationErrorNotAHugeAllocation()
+    {
+        // 0xF0000000 bytes would be 2^30.9 samples: the header cannot be checked against a pipe's length up front.
+        byte[] wav = new WavBuilder().Fmt(1, 1, 16000, 16).Data(new byte[4], declaredSize: 0xF0000000).Build();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InputDecodeException>(() => AudioFile.Read(new TrickleStream(wav)));
+        Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 32L << 20);
+    }
+
+    [Fact]
     public void CancellationIsObservedBetweenBlocks()
     {
         using var cts = new CancellationTokenSource();

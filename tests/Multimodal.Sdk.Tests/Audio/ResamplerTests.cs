@@ -1,6 +1,9 @@
+using System.Globalization;
+using Xunit.Abstractions;
+
 namespace Multimodal.Sdk.Tests.Audio;
 
-public class ResamplerTests
+public class ResamplerTests(ITestOutputHelper output)
 {
     // The steady-state middle of the output: the ends hold the transient of a tone switched on and off abruptly.
     private static ReadOnlySpan<float> Middle(float[] y, int rate) => y.AsSpan(rate / 4, y.Length - (rate / 2));
@@ -16,8 +19,43 @@ public class ResamplerTests
         // Without a low-pass the tone would fold to 16000 - 12000 = 4000 Hz at full scale.
         double alias = Signals.Amplitude(Middle(y, 16000), 4000, 16000);
         double peak = Signals.PeakAbs(Middle(y, 16000));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"4 kHz alias {Signals.Db(alias):F1} dBFS, residual peak {Signals.Db(peak):F1} dBFS"));
         Assert.True(Signals.Db(alias) < -60, $"4 kHz alias at {Signals.Db(alias):F1} dBFS");
         Assert.True(Signals.Db(peak) < -60, $"residual peak at {Signals.Db(peak):F1} dBFS");
+    }
+
+    [Fact]
+    public void EveryToneAboveTheOutputNyquistIsAttenuatedBelowMinus60Db()
+    {
+        // A sweep over the whole stop band of 44.1 kHz -> 16 kHz (8 kHz to 22 kHz); docs/audio.md quotes the worst case.
+        double worst = double.NegativeInfinity;
+        double worstAt = 0;
+        for (double f = 8000; f < 22050; f += 250)
+        {
+            float[] y = PolyphaseResampler.Resample(Signals.Tone(f, 44100, 44100), 44100, 16000);
+            double level = Signals.Db(Signals.PeakAbs(Middle(y, 16000)));
+            if (level > worst)
+            {
+                (worst, worstAt) = (level, f);
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worst stop-band residual {worst:F1} dBFS at {worstAt} Hz"));
+        Assert.True(worst < -60, $"{worst:F1} dBFS at {worstAt} Hz");
+    }
+
+    [Fact]
+    public void PassBandUpToNinetyPercentOfTheOutputNyquistIsFlat()
+    {
+        double worst = 0;
+        for (double f = 100; f <= 7200; f += 100)
+        {
+            float[] y = PolyphaseResampler.Resample(Signals.Tone(f, 44100, 44100, 0.5), 44100, 16000);
+            worst = Math.Max(worst, Math.Abs(Signals.Db(Signals.Amplitude(Middle(y, 16000), f, 16000) / 0.5)));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worst pass-band gain error {worst:E2} dB"));
+        Assert.True(worst < 0.01, $"{worst} dB");
     }
 
     [Theory]
