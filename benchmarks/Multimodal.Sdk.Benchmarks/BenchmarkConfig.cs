@@ -1,7 +1,9 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
 
 namespace Multimodal.Sdk.Benchmarks;
 
@@ -10,6 +12,9 @@ internal sealed class BenchmarkConfig : ManualConfig
 {
     public BenchmarkConfig()
     {
+        // A bare ManualConfig has neither: without them BenchmarkDotNet prints nothing and the tables are empty.
+        AddLogger(ConsoleLogger.Default);
+        AddColumnProvider(DefaultColumnProviders.Instance);
         AddDiagnoser(MemoryDiagnoser.Default);
         AddExporter(MarkdownExporter.GitHub);
         AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
