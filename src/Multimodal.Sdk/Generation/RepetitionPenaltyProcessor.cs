@@ -7,7 +7,6 @@ namespace Multimodal.Sdk;
 internal sealed class RepetitionPenaltyProcessor : ILogitsProcessor
 {
     private readonly float _penalty;
-    private bool[] _seen = [];
 
     public RepetitionPenaltyProcessor(float penalty)
     {
@@ -17,31 +16,19 @@ internal sealed class RepetitionPenaltyProcessor : ILogitsProcessor
 
     public void Process(in LogitsContext context, Span<float> scores)
     {
-        if (_seen.Length < scores.Length)
-        {
-            // Once per call (the vocabulary does not change between steps), not per step.
-            _seen = new bool[scores.Length];
-        }
-
         var tokens = context.Tokens;
-        foreach (int t in tokens)
+        for (int i = 0; i < tokens.Length; i++)
         {
-            if ((uint)t >= (uint)scores.Length || _seen[t])
+            int t = tokens[i];
+
+            // Only a token's first occurrence counts; the vectorized look-back avoids a vocabulary-sized "seen" set.
+            if ((uint)t >= (uint)scores.Length || tokens[..i].Contains(t))
             {
                 continue;
             }
 
-            _seen[t] = true;
             float s = scores[t];
             scores[t] = s < 0 ? s * _penalty : s / _penalty;
-        }
-
-        foreach (int t in tokens)
-        {
-            if ((uint)t < (uint)scores.Length)
-            {
-                _seen[t] = false;
-            }
         }
     }
 }

@@ -42,10 +42,7 @@ internal sealed class TokenSampler
 
         if (_topK > 0 && _topK < v)
         {
-            var sorted = sortScratch[..v];
-            p.CopyTo(sorted);
-            sorted.Sort();
-            float kth = sorted[v - _topK];
+            float kth = KthLargest(p, _topK, sortScratch);
             for (int i = 0; i < v; i++)
             {
                 if (p[i] < kth)
@@ -62,14 +59,23 @@ internal sealed class TokenSampler
 
         if (_topP < 1f)
         {
-            var sorted = sortScratch[..v];
-            p.CopyTo(sorted);
+            // Only tokens with any mass can be kept (after top-k that is about k of them): sort just those.
+            int m = 0;
+            for (int i = 0; i < v; i++)
+            {
+                if (p[i] > 0)
+                {
+                    sortScratch[m++] = p[i];
+                }
+            }
+
+            var sorted = sortScratch[..m];
             sorted.Sort();
 
             // Walk from the most likely down: a token is kept while the mass before it is still below p.
-            float cutoff = sorted[v - 1];
+            float cutoff = m > 0 ? sorted[m - 1] : 0;
             double cumulative = 0;
-            for (int j = v - 1; j >= 0 && cumulative < _topP; j--)
+            for (int j = m - 1; j >= 0 && cumulative < _topP; j--)
             {
                 cutoff = sorted[j];
                 cumulative += sorted[j];
@@ -84,6 +90,55 @@ internal sealed class TokenSampler
             }
 
             TensorPrimitives.Divide(p, TensorPrimitives.Sum(p), p);
+        }
+    }
+
+    /// <summary>Gets the k-th largest value with a k-element min-heap in <paramref name="heapScratch"/>: O(V log k), no full sort.</summary>
+    internal static float KthLargest(ReadOnlySpan<float> values, int k, Span<float> heapScratch)
+    {
+        var heap = heapScratch[..k];
+        values[..k].CopyTo(heap);
+        for (int i = (k / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(heap, i);
+        }
+
+        for (int i = k; i < values.Length; i++)
+        {
+            if (values[i] > heap[0])
+            {
+                heap[0] = values[i];
+                SiftDown(heap, 0);
+            }
+        }
+
+        return heap[0];
+    }
+
+    private static void SiftDown(Span<float> heap, int i)
+    {
+        while (true)
+        {
+            int smallest = i;
+            int left = (2 * i) + 1;
+            int right = left + 1;
+            if (left < heap.Length && heap[left] < heap[smallest])
+            {
+                smallest = left;
+            }
+
+            if (right < heap.Length && heap[right] < heap[smallest])
+            {
+                smallest = right;
+            }
+
+            if (smallest == i)
+            {
+                return;
+            }
+
+            (heap[i], heap[smallest]) = (heap[smallest], heap[i]);
+            i = smallest;
         }
     }
 

@@ -110,4 +110,17 @@ public class SamplingTests
         Assert.Equal(0f, probs[3]);
         Assert.Equal(1f / (1f + MathF.Exp(-1f)), probs[1], 5);
     }
+
+    [Fact]
+    public void TheKthLargestValueMatchesAFullSortForEveryK()
+    {
+        var rng = new Random(3);
+        float[] values = [.. Enumerable.Range(0, 300).Select(_ => (float)rng.NextDouble())];
+        float[] sorted = [.. values.OrderByDescending(v => v)];
+        var heap = new float[300];
+        foreach (int k in new[] { 1, 2, 7, 50, 299, 300 })
+        {
+            Assert.Equal(sorted[k - 1], TokenSampler.KthLargest(values, k, heap));
+        }
+    }
 }
