@@ -81,6 +81,28 @@ public class CaptionMetricsTests
     }
 
     [Fact]
+    public void CaptionsShorterThanFourWordsScoreLikeTheGuardedCiderDWherePycocoevalcapGivesNaN()
+    {
+        var shortCaptions = Fixture.Load("caption_reference.json").GetProperty("short_captions");
+        Assert.Equal("nan", shortCaptions.GetProperty("pycocoevalcap_cider_d").GetString());
+        var items = shortCaptions.GetProperty("items").EnumerateArray().ToArray();
+        var predictions = new Dictionary<string, string>();
+        var references = new Dictionary<string, IReadOnlyList<string>>();
+        for (int i = 0; i < items.Length; i++)
+        {
+            predictions[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = items[i][0].GetString()!;
+            references[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Fixture.Strings(items[i][1]);
+        }
+
+        var scores = CaptionMetrics.Compute(predictions, references, new CaptionMetricsOptions { Tokenize = false });
+        double[] expected = Fixture.Doubles(shortCaptions.GetProperty("guarded_cider_d_per_image"));
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], scores.PerImage[i.ToString(System.Globalization.CultureInfo.InvariantCulture)].CiderD, Tolerance);
+        }
+    }
+
+    [Fact]
     public void MismatchedIdsAreRejected() =>
         Assert.Throws<ArgumentException>(() => CaptionMetrics.Compute(
             new Dictionary<string, string> { ["a"] = "x" },

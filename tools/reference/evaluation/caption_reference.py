@@ -116,7 +116,8 @@ def rouge_l(candidate, refs, beta=1.2):
 
 
 # ---- cider_scorer.py (CIDEr-D) ----
-def cider(items, n=4, sigma=6.0):
+def cider(items, n=4, sigma=6.0, guard=False):
+    # guard=True: skip the division when a norm is 0, as vrama91/cider's ciderD_scorer.py does (pycocoevalcap: NaN).
     def precook_c(s):
         return precook(s, n)[1]
 
@@ -148,7 +149,8 @@ def cider(items, n=4, sigma=6.0):
         for nn in range(n):
             for ngram, count in vec_hyp[nn].items():
                 val[nn] += min(vec_hyp[nn][ngram], vec_ref[nn][ngram]) * vec_ref[nn][ngram]
-            val[nn] /= (norm_hyp[nn] * norm_ref[nn])
+            if not guard or (norm_hyp[nn] != 0 and norm_ref[nn] != 0):
+                val[nn] /= (norm_hyp[nn] * norm_ref[nn])
             val[nn] *= np.e ** (-(delta ** 2) / (2 * sigma ** 2))
         return val
 
@@ -179,6 +181,11 @@ def meteor_nltk(items):
         f.writelines('%02d\tlex%02d\t%d\n' % (i, i, 1) for i in range(45))
     wn = WordNetCorpusReader(root, None)
     return [float(meteor_score([r.split() for r in refs], hyp.split(), wordnet=wn)) for hyp, refs in items]
+
+
+# Captions shorter than four words leave some n-gram order empty: pycocoevalcap then returns NaN.
+SHORT = [['dog', ['a dog runs', 'the dog']], ['a cat sits here', ['a cat sits', 'cat on a mat']],
+         ['two dogs play in the grass', ['two dogs playing in grass', 'dogs play on the lawn']]]
 
 
 def main():
@@ -219,6 +226,8 @@ def main():
         'cider_d_per_image': cider_scores,
         'nltk_corpus_bleu': nltk_bleu,
         'nltk_meteor_per_image': meteor_nltk(items),
+        'short_captions': {'items': SHORT, 'pycocoevalcap_cider_d': str(cider(SHORT)[0]),
+                           'guarded_cider_d_per_image': cider(SHORT, guard=True)[1]},
         'snowball_stems': {w: stemmer.stem(w) for w in stem_words},
     }
     with open(os.path.join(FIX, 'caption_reference.json'), 'w') as f:
