@@ -23,6 +23,7 @@ public sealed class CaptionMetricsOptions
 /// <param name="RougeL">ROUGE-L of the image's caption.</param>
 /// <param name="CiderD">CIDEr-D of the image's caption (IDF from the whole evaluated set).</param>
 /// <param name="Meteor">METEOR of the image's caption, when computed.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record CaptionImageScores(double RougeL, double CiderD, double? Meteor);
 
 /// <summary>
@@ -37,6 +38,7 @@ public sealed record CaptionImageScores(double RougeL, double CiderD, double? Me
 /// <param name="CiderD">Mean CIDEr-D.</param>
 /// <param name="Meteor">Corpus METEOR (from summed statistics, as METEOR 1.5's EVAL does), or null when not requested.</param>
 /// <param name="PerImage">Scores per image id.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record CaptionScores(
     double Bleu1,
     double Bleu2,

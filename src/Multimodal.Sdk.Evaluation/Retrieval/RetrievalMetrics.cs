@@ -8,6 +8,7 @@ namespace Multimodal.Sdk;
 /// <param name="MeanRank">Mean 1-based rank of the first relevant item.</param>
 /// <param name="MeanAveragePrecision">Mean over queries of average precision over all of the query's relevant items, in percent.</param>
 /// <param name="FirstRelevantRanks">Each query's 1-based rank of its best-ranked relevant item.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record RetrievalScores(
     double RecallAt1,
     double RecallAt5,
@@ -31,6 +32,7 @@ public sealed record RetrievalScores(
 /// <summary>Both directions of image-text retrieval.</summary>
 /// <param name="TextToImage">Text queries ranking images.</param>
 /// <param name="ImageToText">Image queries ranking texts.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record CrossModalRetrievalScores(RetrievalScores TextToImage, RetrievalScores ImageToText);
 
 /// <summary>

@@ -25,6 +25,7 @@ public enum EditKind
 /// <param name="ReferenceEnd">One past the last reference unit (equal to the start for an insertion).</param>
 /// <param name="HypothesisStart">First hypothesis unit of the run.</param>
 /// <param name="HypothesisEnd">One past the last hypothesis unit (equal to the start for a deletion).</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record AlignmentChunk(EditKind Kind, int ReferenceStart, int ReferenceEnd, int HypothesisStart, int HypothesisEnd);
 
 /// <summary>Error counts and rate of one reference / hypothesis pair.</summary>
@@ -36,6 +37,7 @@ public sealed record AlignmentChunk(EditKind Kind, int ReferenceStart, int Refer
 /// <param name="Reference">The reference units after normalization and splitting.</param>
 /// <param name="Hypothesis">The hypothesis units after normalization and splitting.</param>
 /// <param name="Alignment">The alignment as runs of equal edits, in order.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record UtteranceErrorRate(
     double Rate,
     int Hits,
@@ -56,6 +58,7 @@ public sealed record UtteranceErrorRate(
 /// <param name="Deletions">Total deletions.</param>
 /// <param name="Insertions">Total insertions.</param>
 /// <param name="Utterances">Per-utterance results, in input order.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record ErrorRateResult(
     double Rate,
     int Hits,

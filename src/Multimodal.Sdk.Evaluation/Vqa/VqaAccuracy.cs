@@ -5,6 +5,7 @@ namespace Multimodal.Sdk;
 /// <param name="Answers">The human answers (ten in VQA v1 / v2).</param>
 /// <param name="QuestionType">The question type (e.g. "what color is the"); empty if unknown.</param>
 /// <param name="AnswerType">The answer type ("yes/no", "number", "other"); empty if unknown.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record VqaAnnotation(string QuestionId, IReadOnlyList<string> Answers, string QuestionType = "", string AnswerType = "");
 
 /// <summary>VQA accuracies in percent (0..100), unrounded; the official script reports them rounded to two decimals.</summary>
@@ -12,6 +13,7 @@ public sealed record VqaAnnotation(string QuestionId, IReadOnlyList<string> Answ
 /// <param name="PerQuestionType">Mean accuracy per question type.</param>
 /// <param name="PerAnswerType">Mean accuracy per answer type.</param>
 /// <param name="PerQuestion">Accuracy of each question.</param>
+/// <remarks>Immutable (its collections are not modified after creation); safe to share between threads.</remarks>
 public sealed record VqaScores(
     double Overall,
     IReadOnlyDictionary<string, double> PerQuestionType,
