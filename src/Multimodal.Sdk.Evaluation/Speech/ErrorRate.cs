@@ -18,8 +18,11 @@ namespace Multimodal.Sdk;
 /// </para>
 /// <para>
 /// When several minimum-cost alignments exist (for example "a b" against "b a"), the rate is the same for all of them
-/// but the split between substitutions and deletion + insertion pairs may differ from rapidfuzz's choice: this
-/// implementation prefers a match or substitution, then a deletion, then an insertion, walking back from the end.
+/// but the split between substitutions and deletion + insertion pairs depends on the tie-break. This implementation
+/// follows rapidfuzz's (which jiwer calls): common prefix and suffix are matches, and the walk back through the
+/// Levenshtein matrix prefers a deletion, then an insertion, then the diagonal exactly as its
+/// <c>recover_alignment</c> does. rapidfuzz switches to Hirschberg's algorithm for very long inputs (thousands of
+/// units on both sides), where its tie-breaks may differ.
 /// </para>
 /// <para>All members are stateless and safe for concurrent use.</para>
 /// </remarks>
@@ -129,7 +132,23 @@ public static partial class ErrorRate
 
     internal static UtteranceErrorRate Align(string[] reference, string[] hypothesis)
     {
-        int n = reference.Length, m = hypothesis.Length;
+        // rapidfuzz (which jiwer calls) first sets the common prefix and suffix aside as matches.
+        int prefix = 0;
+        while (prefix < reference.Length && prefix < hypothesis.Length && Same(reference[prefix], hypothesis[prefix]))
+        {
+            prefix++;
+        }
+
+        int suffix = 0;
+        while (suffix < reference.Length - prefix && suffix < hypothesis.Length - prefix
+            && Same(reference[reference.Length - 1 - suffix], hypothesis[hypothesis.Length - 1 - suffix]))
+        {
+            suffix++;
+        }
+
+        int n = reference.Length - prefix - suffix, m = hypothesis.Length - prefix - suffix;
+        string R(int k) => reference[prefix + k];
+        string Y(int k) => hypothesis[prefix + k];
         var cost = new int[n + 1, m + 1];
         for (int a = 0; a <= n; a++)
         {
@@ -145,40 +164,48 @@ public static partial class ErrorRate
         {
             for (int b = 1; b <= m; b++)
             {
-                int diagonal = cost[a - 1, b - 1] + (string.Equals(reference[a - 1], hypothesis[b - 1], StringComparison.Ordinal) ? 0 : 1);
+                int diagonal = cost[a - 1, b - 1] + (Same(R(a - 1), Y(b - 1)) ? 0 : 1);
                 cost[a, b] = Math.Min(diagonal, Math.Min(cost[a - 1, b] + 1, cost[a, b - 1] + 1));
             }
         }
 
-        // Walk back from the end; each step is one unit-level edit, then runs of the same edit are merged.
-        var steps = new List<EditKind>(n + m);
+        // Walk back from the end in the order of rapidfuzz's recover_alignment, so that among equally cheap
+        // alignments the same one is chosen: a deletion when the cell is one more than the cell above; otherwise an
+        // insertion when, one hypothesis unit back, the cell is one less than the cell above; otherwise the diagonal.
+        var steps = new List<EditKind>(reference.Length + hypothesis.Length);
+        steps.AddRange(Enumerable.Repeat(EditKind.Equal, suffix));
         int i = n, j = m;
-        while (i > 0 || j > 0)
+        while (i > 0 && j > 0)
         {
-            if (i > 0 && j > 0)
-            {
-                bool same = string.Equals(reference[i - 1], hypothesis[j - 1], StringComparison.Ordinal);
-                if (cost[i, j] == cost[i - 1, j - 1] + (same ? 0 : 1))
-                {
-                    steps.Add(same ? EditKind.Equal : EditKind.Substitute);
-                    i--;
-                    j--;
-                    continue;
-                }
-            }
-
-            if (i > 0 && cost[i, j] == cost[i - 1, j] + 1)
+            if (cost[i, j] - cost[i - 1, j] == 1)
             {
                 steps.Add(EditKind.Delete);
                 i--;
+                continue;
             }
-            else
+
+            j--;
+            if (j > 0 && cost[i, j] - cost[i - 1, j] == -1)
             {
                 steps.Add(EditKind.Insert);
-                j--;
+                continue;
             }
+
+            i--;
+            steps.Add(Same(R(i), Y(j)) ? EditKind.Equal : EditKind.Substitute);
         }
 
+        for (; i > 0; i--)
+        {
+            steps.Add(EditKind.Delete);
+        }
+
+        for (; j > 0; j--)
+        {
+            steps.Add(EditKind.Insert);
+        }
+
+        steps.AddRange(Enumerable.Repeat(EditKind.Equal, prefix));
         steps.Reverse();
         var chunks = new List<AlignmentChunk>();
         int hits = 0, subs = 0, dels = 0, ins = 0;
@@ -215,6 +242,8 @@ public static partial class ErrorRate
 
         return new UtteranceErrorRate(Rate(subs + dels + ins, hits + subs + dels), hits, subs, dels, ins, reference, hypothesis, chunks);
     }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 
     [GeneratedRegex(@"\s\s+")]
     private static partial Regex MultipleSpaces();

@@ -36,4 +36,14 @@ public class CaptionTokenizerTests
                 Fixture.Strings(image.GetProperty("references")).Select(CaptionTokenizer.TokenizeToString));
         }
     }
+
+    [Theory]
+    [InlineData("Don't stop, the dog's (big) bowl... is 3.5 L!")]
+    [InlineData("I cannot go -- they're gonna stay at the U.S. office.")]
+    public void TokenizingTokenizedTextChangesNothing(string caption)
+    {
+        // Users may pass captions that are already PTB-tokenized; a second pass must not split "n't" or "'s" again.
+        string once = CaptionTokenizer.TokenizeToString(caption);
+        Assert.Equal(once, CaptionTokenizer.TokenizeToString(once));
+    }
 }

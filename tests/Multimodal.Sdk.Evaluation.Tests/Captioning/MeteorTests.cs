@@ -49,6 +49,11 @@ public class MeteorTests
     }
 
     [Fact]
+    public void EmptyHypothesisScoresZero() =>
+        // P = 0 / 0 is NaN in METEOR's arithmetic, which it reports as 0.
+        Assert.Equal(0.0, MiniWordNet.Score(string.Empty, ["a cat"]));
+
+    [Fact]
     public void BestReferenceIsKept() =>
         Assert.Equal(1.0, MiniWordNet.Score("a dog", ["a cat", "a dog"]));
 

@@ -51,6 +51,20 @@ public class ErrorRateTests
     }
 
     [Fact]
+    public void TiedAlignmentsAreBrokenLikeRapidfuzz()
+    {
+        // "a b" -> "b a" costs 2 either as two substitutions or as insert b, keep a, delete b. Walking back like
+        // rapidfuzz: at (2, 2) the cell (2) is one more than the cell above (1): delete "b"; at (1, 2) neither rule
+        // for delete / insert fires one step back, so the diagonal matches "a" with "a"; the leftover "b" is inserted.
+        var result = ErrorRate.Wer("a b", "b a");
+        Assert.Equal(1.0, result.Rate);
+        Assert.Equal((1, 0, 1, 1), (result.Hits, result.Substitutions, result.Deletions, result.Insertions));
+        Assert.Equal(
+            [new AlignmentChunk(EditKind.Insert, 0, 0, 0, 1), new AlignmentChunk(EditKind.Equal, 0, 1, 1, 2), new AlignmentChunk(EditKind.Delete, 1, 2, 2, 2)],
+            result.Utterances[0].Alignment);
+    }
+
+    [Fact]
     public void CharacterErrorRateCountsSpacesAsCharacters()
     {
         Assert.Equal(1.0 / 3.0, ErrorRate.Cer("abc", "abd").Rate);
