@@ -6,6 +6,9 @@ namespace Multimodal.Sdk.Benchmarks.Imaging;
 /// A decoded 640 x 480 photo to CLIP's [3, 224, 224] pixel_values (bicubic shortest edge 224 -> 298 x 224,
 /// center crop 224, rescale, normalize, CHW): the scalar baseline against the SIMD kernels.
 /// </summary>
+/// <remarks>Min and median are reported because the build machine is shared: the minimum is the least disturbed run.</remarks>
+[MinColumn]
+[MedianColumn]
 public class ClipPreprocessBenchmarks
 {
     private readonly float[] _destination = new float[3 * 224 * 224];

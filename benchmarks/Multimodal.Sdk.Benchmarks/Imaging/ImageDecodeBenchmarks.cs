@@ -3,6 +3,9 @@ using BenchmarkDotNet.Attributes;
 namespace Multimodal.Sdk.Benchmarks.Imaging;
 
 /// <summary>Decoding a 640 x 480 photo to RGB with the SDK's ImageSharp decoder, and the whole JPEG -> CLIP tensor path.</summary>
+/// <remarks>Min and median are reported because the build machine is shared: the minimum is the least disturbed run.</remarks>
+[MinColumn]
+[MedianColumn]
 public class ImageDecodeBenchmarks
 {
     private readonly float[] _destination = new float[3 * 224 * 224];
