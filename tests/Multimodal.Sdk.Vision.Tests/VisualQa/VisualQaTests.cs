@@ -68,6 +68,44 @@ public sealed class VisualQaTests(ITestOutputHelper output) : IDisposable
         Assert.True(pooled >= (pooledExpected / pooledTotal) - 0.1, $"pooled {pooled:P1}, expected {pooledExpected / pooledTotal:P1}");
     }
 
+    /// <summary>
+    /// shapes-s1001 holds the first 24 images of the zoo's held-out set (tools/zoo/shapes.py --seed 1001), for which
+    /// eval.json lists PyTorch's answer to every question asked: through the public API (Pillow-parity
+    /// preprocessing, template, splicing, greedy decoding) the SDK must give the same answers.
+    /// </summary>
+    [Fact]
+    public async Task AnswersEqualThePyTorchAnswersOfEvalJsonOnTheHeldOutImages()
+    {
+        string folder = Path.Combine(TestData.Root, "tests", "fixtures", "Vision", "shapes-s1001");
+        var predictions = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestData.Model("tiny-vlm"), "eval.json"))).RootElement
+            .GetProperty("predictions").EnumerateArray()
+            .Select(p => (File: p.GetProperty("file").GetString()!, Question: p.GetProperty("question").GetString()!, Answer: p.GetProperty("answer").GetString()!))
+            .Where(p => File.Exists(Path.Combine(folder, p.File)))
+            .ToList();
+        Assert.True(predictions.Count > 100, $"{predictions.Count} predictions for the fixture images");
+        int same = 0;
+        var differences = new List<string>();
+        foreach (var group in predictions.GroupBy(p => p.File))
+        {
+            var answers = await _qa.AnswerAsync(ImageData.FromFile(Path.Combine(folder, group.Key)), group.Select(p => p.Question).ToList());
+            foreach (var (expected, actual) in group.Zip(answers))
+            {
+                if (expected.Answer == actual.Answer)
+                {
+                    same++;
+                }
+                else
+                {
+                    differences.Add($"{group.Key} {expected.Question} PyTorch '{expected.Answer}' SDK '{actual.Answer}'");
+                }
+            }
+        }
+
+        output.WriteLine($"identical to PyTorch: {same} of {predictions.Count}");
+        differences.ForEach(output.WriteLine);
+        Assert.True(same >= predictions.Count * 0.97, $"{same} of {predictions.Count} identical: {string.Join("; ", differences)}");
+    }
+
     [Fact]
     public async Task DescribeTheImageGivesACaptionInTheWorldsWords()
     {
@@ -230,6 +268,22 @@ public sealed class VisualQaTests(ITestOutputHelper output) : IDisposable
         Assert.NotSame(sp.GetRequiredService<IVisualQa>(), sp.GetRequiredKeyedService<IVisualQa>("second"));
     }
 
+    [Fact]
+    public async Task DelegatingVisualQaPassesCallsAndServicesThrough()
+    {
+        var counting = new CountingVisualQa(new Sdk.VisualQa(TestData.Model("tiny-vlm")));
+        using (counting)
+        {
+            var image = ImageData.FromFile(TestData.Shapes[0].FullPath);
+            var direct = await _qa.AnswerAsync(image, "how many shapes are there?");
+            var wrapped = await counting.AnswerAsync(image, "how many shapes are there?");
+            Assert.Equal(direct.Answer, wrapped.Answer);
+            Assert.Equal(1, counting.Calls);
+            Assert.Same(counting, counting.GetService(typeof(CountingVisualQa)));
+            Assert.IsType<Sdk.VisualQa>(counting.GetService(typeof(Sdk.VisualQa)));
+        }
+    }
+
     internal static string CopyModel(string prefix)
     {
         string dir = Directory.CreateTempSubdirectory(prefix).FullName;
@@ -246,5 +300,17 @@ public sealed class VisualQaTests(ITestOutputHelper output) : IDisposable
         }
 
         return dir;
+    }
+}
+
+/// <summary>A hand-written middleware: counts calls, then delegates.</summary>
+internal sealed class CountingVisualQa(IVisualQa inner) : DelegatingVisualQa(inner)
+{
+    public int Calls { get; private set; }
+
+    public override Task<IReadOnlyList<VisualQaResult>> AnswerAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Calls++;
+        return base.AnswerAsync(image, questions, options, cancellationToken);
     }
 }
