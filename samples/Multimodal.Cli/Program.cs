@@ -107,7 +107,7 @@ internal static class Program
         {
             Console.WriteLine($"Visual question answering, the image encoded once per image (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
-            string[] questions = ["how many shapes are there?", "what shape is the blue object?", "describe the image."];
+            string[] questions = ["how many shapes are there?", "is there a blue square?", "describe the image."];
             foreach (var image in images)
             {
                 var answers = await qa.AnswerAsync(ImageData.FromFile(image), questions, cancellationToken: cancellationToken);
