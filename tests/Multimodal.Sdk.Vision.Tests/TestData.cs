@@ -23,10 +23,12 @@ internal static class TestData
             from shape in new[] { "circle", "square", "triangle", "star", "cross" }
             select $"{colour} {shape}"];
 
-    internal sealed record ShapesImage(string File, int Width, int Height, string Caption, List<ShapesObject> Objects)
+    internal sealed record ShapesImage(string File, int Width, int Height, string Caption, List<ShapesObject> Objects, List<ShapesQa> Qa)
     {
         public string FullPath => Path.Combine(ShapesFolder, File);
     }
 
     internal sealed record ShapesObject(string Shape, string Colour, string Size);
+
+    internal sealed record ShapesQa(string Question, string Answer);
 }

@@ -55,4 +55,51 @@ public static class VisionMultimodalBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         return builder.AddPipeline<IImageCaptioner>(name, sp => new ImageCaptioner(sp.GetSessionFactory(), modelPath));
     }
+
+    /// <summary>Adds visual question answering as the default <see cref="IVisualQa"/> (a singleton created on first use).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The vision-language (LLaVA-style) model folder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static IMultimodalBuilder AddVisualQa(this IMultimodalBuilder builder, string modelPath) => AddVisualQa(builder, null, modelPath);
+
+    /// <summary>Adds visual question answering registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The vision-language (LLaVA-style) model folder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> or <paramref name="name"/> is empty.</exception>
+    public static IMultimodalBuilder AddVisualQa(this IMultimodalBuilder builder, string? name, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return builder.AddPipeline<IVisualQa>(name, sp => new VisualQa(sp.GetSessionFactory(), modelPath));
+    }
+
+    /// <summary>
+    /// Adds chat about images as the default Microsoft.Extensions.AI <see cref="Microsoft.Extensions.AI.IChatClient"/>
+    /// (a <see cref="VisionChatClient"/> singleton created on first use).
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The vision-language (LLaVA-style) model folder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static IMultimodalBuilder AddVisionChat(this IMultimodalBuilder builder, string modelPath) => AddVisionChat(builder, null, modelPath);
+
+    /// <summary>Adds chat about images as an <see cref="Microsoft.Extensions.AI.IChatClient"/> registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The vision-language (LLaVA-style) model folder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> or <paramref name="name"/> is empty.</exception>
+    public static IMultimodalBuilder AddVisionChat(this IMultimodalBuilder builder, string? name, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return builder.AddPipeline<Microsoft.Extensions.AI.IChatClient>(name, sp => new VisionChatClient(sp.GetSessionFactory(), modelPath));
+    }
 }

@@ -76,6 +76,9 @@ internal sealed class OnnxDecoder : IDecoder
 
     public bool TakesEmbeddings { get; }
 
+    /// <summary>Gets the token embedder of an <c>inputs_embeds</c> decoder (owned by the decoder), so pipelines can embed a prompt and splice other rows in.</summary>
+    public ITokenEmbedder? Embedder => _embedder;
+
     public bool NeedsEncoderHiddenStates { get; }
 
     /// <summary>Gets whether the decoder carries an encoder (cross-attention) cache, Whisper style.</summary>

@@ -1,0 +1,304 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// The LLaVA / BLIP-2 contract shared by visual QA and vision chat: <c>vision_encoder.onnx</c> (<c>pixel_values</c> ->
+/// <c>image_features</c>), <c>embed_tokens.onnx</c> and an <c>inputs_embeds</c> decoder. A prompt is rendered with the
+/// model's chat template, each image placeholder (<c>config.image_token_index</c>) is expanded to one token per
+/// feature row, the prompt is embedded, and the image rows replace the placeholder rows in order.
+/// </summary>
+/// <remarks>Safe for concurrent use (ONNX Runtime sessions are; per-call state stays in the call).</remarks>
+internal sealed class VisionLanguageModel : IDisposable
+{
+    private readonly ModelSession _vision;
+    private readonly OnnxDecoder _decoder;
+    private readonly ITokenEmbedder _embedder;
+    private readonly ImagePreprocessor _preprocessor;
+    private readonly Dictionary<string, object?> _templateVariables = new(StringComparer.Ordinal);
+    private readonly bool _typedContent;
+    private readonly int? _contextLength;
+    private int _visionRuns;
+
+    /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
+    /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model, its chat template does not parse, or a graph breaks the contract.</exception>
+    public VisionLanguageModel(OnnxSessionFactory factory, string modelPath, string pipeline)
+    {
+        var folder = factory.OpenFolder(modelPath);
+        folder.RequireModelType(pipeline, "llava");
+        ModelPath = folder.Path;
+        Tokenizer = Tokenizer.Load(folder);
+        Template = LoadTemplate(folder, Tokenizer.Config);
+        _typedContent = Template.Source.Contains("'type'", StringComparison.Ordinal) || Template.Source.Contains("\"type\"", StringComparison.Ordinal)
+            || Template.Source.Contains(".type", StringComparison.Ordinal);
+        AddTokenVariable("bos_token", Tokenizer.Config.BosToken);
+        AddTokenVariable("eos_token", Tokenizer.Config.EosToken);
+        AddTokenVariable("pad_token", Tokenizer.Config.PadToken);
+        AddTokenVariable("unk_token", Tokenizer.Config.UnkToken);
+
+        var config = folder.Config;
+        ImageTokenId = config.TryGetInt32("image_token_index") ?? config.TryGetInt32("image_token_id")
+            ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' names no image_token_index in config.json; the image placeholder token cannot be found.");
+        ImageToken = Tokenizer.IdToToken(ImageTokenId)
+            ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' names image_token_index {ImageTokenId}, which tokenizer.json does not have.");
+        _templateVariables["image_token"] = ImageToken;
+        _contextLength = config.Section("text_config")?.TryGetInt32("max_position_embeddings") ?? Tokenizer.Config.ModelMaxLength;
+
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options);
+        if (_preprocessor.FixedOutputSize is null)
+        {
+            throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", $"preprocessor_config.json of '{folder.Path}' does not resize to a fixed size; the vision encoder needs one.");
+        }
+
+        Generation = GenerationConfig.From(folder.TryGetJson("generation_config.json"), folder.Config);
+        if (Generation.EosTokenIds.Count == 0)
+        {
+            throw new ModelIncompatibleException(folder.Path, "generation_config.json", $"Model folder '{folder.Path}' names no eos_token_id in generation_config.json or config.json, so an answer would never end.");
+        }
+
+        _vision = factory.Create(folder, "vision_encoder").Require(["pixel_values"], ["image_features"]);
+        try
+        {
+            var dims = _vision.Outputs["image_features"].Dimensions;
+            int? graphRows = dims.Length == 3 && dims[1] > 0 ? dims[1] : null;
+            ImageSeqLength = config.TryGetInt32("image_seq_length") ?? folder.TryGetJson("processor_config.json")?.TryGetInt32("image_seq_length")
+                ?? config.TryGetInt32("num_query_tokens") ?? graphRows
+                ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' gives no image_seq_length (config.json or processor_config.json) and its vision encoder has no fixed number of feature rows.");
+            if (graphRows is { } rows && rows != ImageSeqLength)
+            {
+                throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' says image_seq_length {ImageSeqLength}, but onnx/vision_encoder outputs {rows} feature rows per image.");
+            }
+
+            _decoder = OnnxDecoder.Open(factory, folder);
+            if (!_decoder.TakesEmbeddings || _decoder.Embedder is null)
+            {
+                _decoder.Dispose();
+                throw new ModelIncompatibleException(folder.Path, null, $"The decoder of '{folder.Path}' reads input_ids; a vision-language model's decoder must take inputs_embeds (with onnx/embed_tokens beside it).");
+            }
+
+            _embedder = _decoder.Embedder;
+        }
+        catch
+        {
+            _vision.Dispose();
+            throw;
+        }
+    }
+
+    public string ModelPath { get; }
+
+    public Tokenizer Tokenizer { get; }
+
+    public ChatTemplate Template { get; }
+
+    public GenerationConfig Generation { get; }
+
+    public int ImageTokenId { get; }
+
+    public string ImageToken { get; }
+
+    /// <summary>Gets the number of prompt positions (and feature rows) per image.</summary>
+    public int ImageSeqLength { get; }
+
+    /// <summary>Gets how many times the vision encoder has run (tests prove caching with it).</summary>
+    public int VisionEncoderRuns => Volatile.Read(ref _visionRuns);
+
+    public (int Height, int Width) ImageSize => _preprocessor.FixedOutputSize!.Value;
+
+    /// <summary>Builds a template message: typed content items when the template reads them or an image is present, else a plain string.</summary>
+    public Dictionary<string, object?> Message(string role, IReadOnlyList<(bool IsImage, string? Text)> parts)
+    {
+        object content;
+        if (_typedContent || parts.Any(p => p.IsImage))
+        {
+            content = parts.Select(p => p.IsImage
+                ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = "image" }
+                : (object)new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = "text", ["text"] = p.Text ?? string.Empty }).ToList();
+        }
+        else
+        {
+            content = string.Concat(parts.Select(p => p.Text));
+        }
+
+        return new Dictionary<string, object?>(StringComparer.Ordinal) { ["role"] = role, ["content"] = content };
+    }
+
+    /// <summary>Runs the vision encoder on one image.</summary>
+    /// <exception cref="InputDecodeException">The image cannot be decoded.</exception>
+    /// <exception cref="InputTooLargeException">The image exceeds the pixel budget.</exception>
+    /// <exception cref="ModelIncompatibleException">The encoder returns another number of rows than <see cref="ImageSeqLength"/>.</exception>
+    public ImageFeatures EncodeImage(ImageData image, CancellationToken cancellationToken)
+    {
+        var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, [image], cancellationToken);
+        using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
+        using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_features"]);
+        Interlocked.Increment(ref _visionRuns);
+        var info = outputs[0].GetTensorTypeAndShape();
+        var s = info.Shape;
+        if (s.Length is not (2 or 3) || (s.Length == 3 && s[0] != 1))
+        {
+            throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The vision encoder of '{ModelPath}' returned image_features of shape [{string.Join(", ", s)}]; [1, rows, hidden] was expected.");
+        }
+
+        int rows = (int)s[^2];
+        int hidden = (int)s[^1];
+        if (rows != ImageSeqLength)
+        {
+            throw new ModelIncompatibleException(ModelPath, "config.json", $"The vision encoder of '{ModelPath}' returned {rows} feature rows, but the prompt has {ImageSeqLength} image positions per image (image_seq_length in config.json); the counts must match.");
+        }
+
+        var data = new float[rows * hidden];
+        OrtTensors.CopyAsSingle(outputs[0], info.ElementDataType, 0, data);
+        return new ImageFeatures(data, rows, hidden);
+    }
+
+    /// <summary>Renders the conversation, tokenizes it and expands every image placeholder to <see cref="ImageSeqLength"/> tokens.</summary>
+    /// <exception cref="ArgumentException">The rendered prompt has another number of image placeholders than images.</exception>
+    /// <exception cref="InputTooLargeException">The prompt leaves no room in the model's context.</exception>
+    /// <exception cref="MultimodalException">The chat template raised an exception or failed.</exception>
+    public int[] BuildPrompt(IReadOnlyList<Dictionary<string, object?>> messages, int imageCount)
+    {
+        string text = Template.Render(messages, addGenerationPrompt: true, _templateVariables);
+        bool hasBos = Tokenizer.Config.BosToken is { Length: > 0 } bos && text.StartsWith(bos, StringComparison.Ordinal);
+        int[] ids = Tokenizer.Encode(text, addSpecialTokens: !hasBos);
+        int placeholders = ids.Count(i => i == ImageTokenId);
+        if (placeholders != imageCount)
+        {
+            throw new ArgumentException($"The prompt rendered by the chat template holds {placeholders} image placeholder(s) '{ImageToken}' for {imageCount} image(s); each image needs exactly one (do not write '{ImageToken}' in the text).", nameof(messages));
+        }
+
+        var expanded = new int[ids.Length + (placeholders * (ImageSeqLength - 1))];
+        int at = 0;
+        foreach (int id in ids)
+        {
+            if (id == ImageTokenId)
+            {
+                expanded.AsSpan(at, ImageSeqLength).Fill(id);
+                at += ImageSeqLength;
+            }
+            else
+            {
+                expanded[at++] = id;
+            }
+        }
+
+        if (_contextLength is { } context && expanded.Length >= context)
+        {
+            throw new InputTooLargeException($"The prompt is {expanded.Length} tokens ({placeholders} image(s) of {ImageSeqLength}); the model's context holds {context}.", expanded.Length, context - 1);
+        }
+
+        return expanded;
+    }
+
+    /// <summary>Resolves the decoding settings, capping new tokens at what the context still holds.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public GenerationSettings Settings(GenerationOptions? options, int promptLength)
+    {
+        var settings = GenerationSettings.Resolve(Generation, options, promptLength);
+        if (_contextLength is { } context && promptLength + settings.MaxNewTokens > context)
+        {
+            settings = settings with { MaxNewTokens = Math.Max(1, context - promptLength) };
+        }
+
+        return settings;
+    }
+
+    /// <summary>Embeds the prompt and writes each image's feature rows over its placeholder rows; the caller disposes the tensor.</summary>
+    /// <exception cref="ModelIncompatibleException">The embeddings are not float32, or their width differs from the image features'.</exception>
+    public OrtValue Embed(int[] ids, IReadOnlyList<ImageFeatures> images)
+    {
+        var longIds = new long[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            longIds[i] = ids[i];
+        }
+
+        var embeds = _embedder.Embed(longIds, 1, ids.Length);
+        try
+        {
+            var info = embeds.GetTensorTypeAndShape();
+            if (info.ElementDataType != TensorElementType.Float)
+            {
+                throw new ModelIncompatibleException(ModelPath, "onnx/embed_tokens.onnx", $"embed_tokens of '{ModelPath}' returns {info.ElementDataType}; float32 embeddings are needed to splice image features in.");
+            }
+
+            int hidden = (int)info.Shape[^1];
+            var span = embeds.GetTensorMutableDataAsSpan<float>();
+            int image = 0;
+            int row = 0;
+            for (int p = 0; p < ids.Length; p++)
+            {
+                if (ids[p] != ImageTokenId)
+                {
+                    continue;
+                }
+
+                var features = images[image];
+                if (features.Hidden != hidden)
+                {
+                    throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The image features of '{ModelPath}' are {features.Hidden} wide but the token embeddings {hidden}; they must match.");
+                }
+
+                features.Data.AsSpan(row * hidden, hidden).CopyTo(span.Slice(p * hidden, hidden));
+                if (++row == features.Rows)
+                {
+                    row = 0;
+                    image++;
+                }
+            }
+
+            return embeds;
+        }
+        catch
+        {
+            embeds.Dispose();
+            throw;
+        }
+    }
+
+    public Task<GenerationResult> GenerateAsync(int[] ids, OrtValue embeddings, GenerationSettings settings, CancellationToken cancellationToken) =>
+        GenerationEngine.GenerateAsync(_decoder, new GenerationRequest { Prompts = [ids], PromptEmbeddings = embeddings }, settings, cancellationToken);
+
+    public IAsyncEnumerable<GeneratedToken> StreamAsync(int[] ids, OrtValue embeddings, GenerationSettings settings, CancellationToken cancellationToken) =>
+        GenerationEngine.StreamAsync(_decoder, new GenerationRequest { Prompts = [ids], PromptEmbeddings = embeddings }, settings, cancellationToken);
+
+    public void Dispose()
+    {
+        _decoder.Dispose();
+        _vision.Dispose();
+    }
+
+    private static ChatTemplate LoadTemplate(ModelFolder folder, TokenizerConfig config)
+    {
+        string file = "tokenizer_config.json";
+        string? source = config.ChatTemplate;
+        if (source is null && folder.TryGetJson("chat_template.json") is { } json)
+        {
+            file = "chat_template.json";
+            source = json.TryGetString("chat_template");
+        }
+
+        if (source is null)
+        {
+            throw new ModelIncompatibleException(folder.Path, "tokenizer_config.json", $"Model folder '{folder.Path}' has no chat_template in tokenizer_config.json or chat_template.json; a vision-language prompt cannot be built.");
+        }
+
+        try
+        {
+            return ChatTemplate.Parse(source);
+        }
+        catch (TemplateSyntaxException ex)
+        {
+            throw new ModelIncompatibleException(folder.Path, file, $"The chat template in '{folder.Path}/{file}' is not supported: {ex.Message}", ex);
+        }
+    }
+
+    private void AddTokenVariable(string name, string? value)
+    {
+        if (value is not null)
+        {
+            _templateVariables[name] = value;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// Visual question answering on a LLaVA / BLIP-2 style export (<c>onnx/vision_encoder.onnx</c>,
+/// <c>onnx/embed_tokens.onnx</c>, <c>onnx/decoder_model_merged.onnx</c> with <c>inputs_embeds</c>): each question is
+/// put into a user turn with the image through the model's chat template, and the answer is generated greedily
+/// (or as <see cref="GenerationOptions"/> say) until the end-of-turn token. All questions of one call share one run
+/// of the vision encoder.
+/// </summary>
+/// <remarks>Safe for concurrent use. Owns its ONNX Runtime sessions; dispose it to release them.</remarks>
+public sealed class VisualQa : IVisualQa, IWarmable
+{
+    private readonly VisionLanguageModel _model;
+
+    /// <summary>Loads a vision-language model folder with default options on the CPU.</summary>
+    /// <param name="modelPath">The model folder.</param>
+    /// <param name="options">Session and input-limit settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
+    /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model (<c>model_type</c> 'llava'), its chat template does not parse, or a graph breaks the contract.</exception>
+    public VisualQa(string modelPath, MultimodalOptions? options = null)
+        : this(new OnnxSessionFactory(options), modelPath)
+    {
+    }
+
+    internal VisualQa(OnnxSessionFactory factory, string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        _model = new VisionLanguageModel(factory, modelPath, "Visual QA");
+    }
+
+    /// <summary>Gets how many times the vision encoder ran; tests use it to prove one run per image.</summary>
+    internal int VisionEncoderRuns => _model.VisionEncoderRuns;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<VisualQaResult>> AnswerAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(questions);
+        if (questions.Count == 0)
+        {
+            throw new ArgumentException("At least one question is needed.", nameof(questions));
+        }
+
+        for (int i = 0; i < questions.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(questions[i]))
+            {
+                throw new ArgumentException($"Question {i} is empty; ask something about the image.", nameof(questions));
+            }
+        }
+
+        var settingsOptions = (VisualQaOptions?)options?.Clone();
+        cancellationToken.ThrowIfCancellationRequested();
+        var features = await Task.Run(() => _model.EncodeImage(image, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var results = new List<VisualQaResult>(questions.Count);
+        foreach (string question in questions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var messages = new List<Dictionary<string, object?>>(2);
+            if (settingsOptions?.SystemPrompt is { Length: > 0 } system)
+            {
+                messages.Add(_model.Message("system", [(false, system)]));
+            }
+
+            messages.Add(_model.Message("user", [(true, null), (false, question)]));
+            int[] ids = _model.BuildPrompt(messages, 1);
+            var settings = _model.Settings(settingsOptions, ids.Length);
+            using var embeddings = _model.Embed(ids, [features]);
+            var generated = await _model.GenerateAsync(ids, embeddings, settings, cancellationToken).ConfigureAwait(false);
+            var best = generated.First;
+            results.Add(new VisualQaResult(question, _model.Tokenizer.Decode(best.Tokens, skipSpecialTokens: true).Trim(), (float)best.Score, best.Tokens.Length));
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var (height, width) = _model.ImageSize;
+        await AnswerAsync(ImageData.FromPixels(new byte[width * height * 3], width, height), ["warm up"], new VisualQaOptions { MaxNewTokens = 1 }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _model.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"VisualQa({_model.ModelPath})";
+}
