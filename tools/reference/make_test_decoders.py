@@ -350,7 +350,9 @@ def build(w, *, embeds=False, whisper=False, mode="merged"):
         expected_pos = g.op("Add", [g.op("Range", [g.op("Squeeze", [past_len]), g.op("Squeeze", [total_len]), g.const(1, np.int64)]), g.const(0, np.int64)])
         pos_err = g.op("Sub", ["position_ids", expected_pos])  # [b,s]
         err = g.op("Cast", [g.op("Add", [pos_err, mask_err])], to=TensorProto.FLOAT)
-        logits = g.op("Add", [logits, g.op("Mul", [g.op("Unsqueeze", [err, g.const([2], np.int64)]), g.const(100.0)])])
+        # Scaled by the token id, so an error reorders the tokens instead of shifting all logits alike.
+        ramp = g.const(np.arange(w.V, dtype=np.float32) * 10.0)
+        logits = g.op("Add", [logits, g.op("Mul", [g.op("Unsqueeze", [err, g.const([2], np.int64)]), ramp])])
     g.op("Identity", [logits], out="logits")
     outputs.insert(0, tensor("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", w.V]))
     graph = helper.make_graph(g.nodes, "tiny_decoder", inputs, outputs, g.inits)
