@@ -1,7 +1,9 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
 
 namespace Multimodal.Sdk.Benchmarks;
 
@@ -10,6 +12,10 @@ internal sealed class BenchmarkConfig : ManualConfig
 {
     public BenchmarkConfig()
     {
+        // A ManualConfig starts with nothing: without column providers the summary table is empty, and without a
+        // logger a failing benchmark fails silently.
+        AddColumnProvider(DefaultColumnProviders.Instance);
+        AddLogger(ConsoleLogger.Default);
         AddDiagnoser(MemoryDiagnoser.Default);
         AddExporter(MarkdownExporter.GitHub);
         AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
