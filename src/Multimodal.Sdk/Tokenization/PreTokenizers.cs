@@ -260,12 +260,7 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
             return;
         }
 
-        int first = output.Count;
-        Gpt2Splitter.Split(text, output);
-        for (int i = first; i < output.Count; i++)
-        {
-            output[i] = ByteLevelAlphabet.Encode(output[i]);
-        }
+        Gpt2Splitter.SplitToByteLevel(text, output);
     }
 }
 
