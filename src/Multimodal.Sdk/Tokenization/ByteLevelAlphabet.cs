@@ -17,27 +17,34 @@ internal static class ByteLevelAlphabet
     /// <summary>Spells the UTF-8 bytes of <paramref name="text"/> in the byte-level alphabet.</summary>
     public static string Encode(ReadOnlySpan<char> text)
     {
+        // One allocation per piece (the result): the UTF-8 bytes and the spelling go through stack or pooled buffers.
         int byteCount = Encoding.UTF8.GetByteCount(text);
-        if (byteCount == text.Length)
+        byte[]? rentedBytes = null;
+        char[]? rentedChars = null;
+        Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : (rentedBytes = System.Buffers.ArrayPool<byte>.Shared.Rent(byteCount));
+        Span<char> chars = byteCount <= 512 ? stackalloc char[byteCount] : (rentedChars = System.Buffers.ArrayPool<char>.Shared.Rent(byteCount));
+        try
         {
-            // ASCII: one byte per char, no intermediate buffer needed.
-            return string.Create(text.Length, text.ToString(), static (dst, src) =>
+            int written = Encoding.UTF8.GetBytes(text, bytes);
+            for (int i = 0; i < written; i++)
             {
-                for (int i = 0; i < src.Length; i++)
-                {
-                    dst[i] = ByteToChar[src[i]];
-                }
-            });
-        }
-
-        byte[] bytes = Encoding.UTF8.GetBytes(text.ToArray());
-        return string.Create(bytes.Length, bytes, static (dst, src) =>
-        {
-            for (int i = 0; i < src.Length; i++)
-            {
-                dst[i] = ByteToChar[src[i]];
+                chars[i] = ByteToChar[bytes[i]];
             }
-        });
+
+            return new string(chars[..written]);
+        }
+        finally
+        {
+            if (rentedBytes is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rentedBytes);
+            }
+
+            if (rentedChars is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rentedChars);
+            }
+        }
     }
 
     /// <summary>Gets the byte a character spells, or <see langword="false"/> when it is not in the alphabet.</summary>

@@ -34,6 +34,18 @@ internal static class Gpt2Splitter
         }
     }
 
+    /// <summary>Appends each piece of <paramref name="text"/> spelled in the byte-level alphabet, without an intermediate substring.</summary>
+    public static void SplitToByteLevel(string text, List<string> output)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            int end = MatchAt(text, i);
+            output.Add(ByteLevelAlphabet.Encode(text.AsSpan(i, end - i)));
+            i = end;
+        }
+    }
+
     private static int MatchAt(string s, int i)
     {
         if (s[i] == '\'' && Contraction(s, i + 1) is > 0 and int len)

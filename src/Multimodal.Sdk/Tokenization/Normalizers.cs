@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Multimodal.Sdk;
 
@@ -76,11 +75,11 @@ internal sealed class StripAccentsNormalizer : INormalizer
 /// <summary><c>Replace</c>: every match of a regex or literal becomes <c>content</c>.</summary>
 internal sealed class ReplaceNormalizer : INormalizer
 {
-    private readonly Regex? _regex;
+    private readonly CodePointRegex? _regex;
     private readonly string? _literal;
     private readonly string _content;
 
-    public ReplaceNormalizer(Regex? regex, string? literal, string content)
+    public ReplaceNormalizer(CodePointRegex? regex, string? literal, string content)
     {
         _regex = regex;
         _literal = literal;
@@ -91,8 +90,8 @@ internal sealed class ReplaceNormalizer : INormalizer
     {
         if (_regex is not null)
         {
-            // A literal evaluator: "$1" in content means the characters, not a group, as in the reference.
-            return _regex.Replace(text, _ => _content);
+            // Content is literal: "$1" means those characters, not a group, as in the reference.
+            return _regex.Replace(text, _content);
         }
 
         return string.IsNullOrEmpty(_literal) ? text : text.Replace(_literal, _content, StringComparison.Ordinal);

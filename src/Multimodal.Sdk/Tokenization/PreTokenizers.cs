@@ -171,19 +171,10 @@ internal abstract class SplitPattern
     }
 }
 
-/// <summary>A .NET regex, compiled once at load.</summary>
-internal sealed class RegexSplitPattern(Regex regex) : SplitPattern
+/// <summary>A regex, compiled once at load, matched on code points.</summary>
+internal sealed class RegexSplitPattern(CodePointRegex regex) : SplitPattern
 {
-    public override void FindMatches(string text, List<(int Start, int Length)> matches)
-    {
-        foreach (var m in regex.EnumerateMatches(text))
-        {
-            if (m.Length > 0)
-            {
-                matches.Add((m.Index, m.Length));
-            }
-        }
-    }
+    public override void FindMatches(string text, List<(int Start, int Length)> matches) => regex.FindMatches(text, matches);
 }
 
 /// <summary>The GPT-2 pattern through <see cref="Gpt2Splitter"/>; every piece is a match.</summary>
@@ -269,23 +260,22 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
             return;
         }
 
-        int first = output.Count;
-        Gpt2Splitter.Split(text, output);
-        for (int i = first; i < output.Count; i++)
-        {
-            output[i] = ByteLevelAlphabet.Encode(output[i]);
-        }
+        Gpt2Splitter.SplitToByteLevel(text, output);
     }
 }
 
-/// <summary><c>Whitespace</c>: runs of word characters and runs of other non-space characters (<c>\w+|[^\w\s]+</c>).</summary>
+/// <summary>
+/// <c>Whitespace</c>: runs of word characters and runs of other non-space characters, <c>\w+|[^\w\s]+</c> with Rust
+/// regex's Unicode <c>\w</c> (alphabetic, marks, decimal digits, connector punctuation, joiners), which is wider than
+/// .NET's (no spacing marks there, so Devanagari words would break).
+/// </summary>
 internal sealed partial class WhitespacePreTokenizer : IPreTokenizer
 {
-    private static readonly SplitPattern Words = new RegexSplitPattern(WordsRegex());
+    private static readonly SplitPattern Words = new RegexSplitPattern(new CodePointRegex(WordsRegex()));
 
     public void PreTokenize(string text, bool atStart, List<string> output) => Words.Split(text, SplitBehavior.Removed, invert: true, output);
 
-    [GeneratedRegex(@"\w+|[^\w\s]+")]
+    [GeneratedRegex(@"[\p{L}\p{Nl}\p{M}\p{Nd}\p{Pc}\u200C\u200D]+|[^\p{L}\p{Nl}\p{M}\p{Nd}\p{Pc}\u200C\u200D\s]+")]
     private static partial Regex WordsRegex();
 }
 

@@ -267,13 +267,13 @@ internal static class TokenizerJsonReader
         throw new FormatException($"{where} 'pattern' must be {{\"String\": ...}} or {{\"Regex\": ...}}");
     }
 
-    private static Regex CompileRegex(string pattern)
+    private static CodePointRegex CompileRegex(string pattern)
     {
         try
         {
             // Compiled once per tokenizer at load; the reference patterns use Oniguruma syntax that .NET shares
             // (\p{L}, \p{N}, lookahead, (?i:...)).
-            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+            return new CodePointRegex(new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant));
         }
         catch (ArgumentException ex)
         {

@@ -33,6 +33,9 @@ public sealed class Gpt2TokenizerTests
         "antidisestablishmentarianism pneumonoultramicroscopicsilicovolcanoconiosis",
         "code: for (int i = 0; i < n; i++) { sum += a[i]; }",
         "url https://example.com/path?query=1&b=2#frag",
+        "The quick brown fox jumps over the lazy dog while 12 curious onlookers watch from the café terrace. " +
+        "Tokenizers split text into pieces; byte-level BPE never meets an unknown character, whether it's English, " +
+        "Français, Deutsch, 日本語, 中文 or emoji 😀👍. In 2024, models with 1,000,000 parameters ran in browsers!\n\n",
     ];
 
     public static TheoryData<string> Texts() => new(SampleTexts);

@@ -160,3 +160,37 @@ public sealed class TokenizerComponentTests
         Assert.Equal(["\uFFFD\uFFFD", "a", "a"], tokens);
     }
 }
+
+public sealed class CodePointRegexTests
+{
+    private const string ClipPattern = @"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+";
+
+    [Fact]
+    public void LettersOutsideTheBmpStayInsideTheirWord()
+    {
+        var split = new SplitPreTokenizer(new RegexSplitPattern(new CodePointRegex(new System.Text.RegularExpressions.Regex(ClipPattern))), SplitBehavior.Removed, invert: true);
+        var pieces = new List<string>();
+
+        split.PreTokenize("a𝐀b 𠀀字 𝟙2 😀!", atStart: true, pieces);
+
+        // 𝐀 and 𠀀 are letters, 𝟙 a digit (one per piece), the emoji and "!" one run of other characters.
+        Assert.Equal(["a𝐀b", "𠀀字", "𝟙", "2", "😀!"], pieces);
+    }
+
+    [Fact]
+    public void ReplaceKeepsSupplementaryCharactersWhole()
+    {
+        var replace = new ReplaceNormalizer(new CodePointRegex(new System.Text.RegularExpressions.Regex(@"\s+")), null, " ");
+
+        Assert.Equal("a 😀 𝐀 b", replace.Normalize("a \t😀\n\n𝐀   b"));
+    }
+
+    [Fact]
+    public void WhitespacePreTokenizerUsesUnicodeWordCharacters()
+    {
+        var pieces = new List<string>();
+        new WhitespacePreTokenizer().PreTokenize("नमस्ते दुनिया, 𝐀𝐁c!", atStart: true, pieces);
+
+        Assert.Equal(["नमस्ते", "दुनिया", ",", "𝐀𝐁c", "!"], pieces);
+    }
+}
