@@ -1,7 +1,9 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
 
 namespace Multimodal.Sdk.Benchmarks;
 
@@ -11,6 +13,8 @@ internal sealed class BenchmarkConfig : ManualConfig
     public BenchmarkConfig()
     {
         AddDiagnoser(MemoryDiagnoser.Default);
+        AddLogger(ConsoleLogger.Default);
+        AddColumnProvider(DefaultColumnProviders.Instance);
         AddExporter(MarkdownExporter.GitHub);
         AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
         WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
