@@ -17,8 +17,6 @@ internal sealed class BenchmarkConfig : ManualConfig
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddLogger(ConsoleLogger.Default);
         AddDiagnoser(MemoryDiagnoser.Default);
-        AddLogger(ConsoleLogger.Default);
-        AddColumnProvider(DefaultColumnProviders.Instance);
         AddExporter(MarkdownExporter.GitHub);
         AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
         WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
