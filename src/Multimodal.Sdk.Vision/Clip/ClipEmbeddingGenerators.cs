@@ -8,46 +8,21 @@ namespace Multimodal.Sdk;
 /// (vector stores, semantic search).
 /// </summary>
 /// <remarks>Safe for concurrent use when the encoder is.</remarks>
-public sealed class ClipTextEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+public sealed class ClipTextEmbeddingGenerator : ClipEmbeddingGenerator, IEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly IClipEncoder _encoder;
-    private readonly bool _ownsEncoder;
-    private readonly EmbeddingGeneratorMetadata _metadata;
-
     /// <summary>Wraps an encoder.</summary>
     /// <param name="encoder">The CLIP encoder.</param>
     /// <param name="ownsEncoder">Whether disposing this generator disposes the encoder.</param>
     public ClipTextEmbeddingGenerator(IClipEncoder encoder, bool ownsEncoder = false)
+        : base(encoder, ownsEncoder)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        _encoder = encoder;
-        _ownsEncoder = ownsEncoder;
-        _metadata = ClipImageEmbeddingGenerator.CreateMetadata(encoder);
     }
 
     /// <inheritdoc/>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        return [.. await _encoder.EmbedTextsAsync(values.ToList(), cancellationToken).ConfigureAwait(false)];
-    }
-
-    /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
-            : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-            : _encoder.GetService(serviceType, serviceKey);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (_ownsEncoder)
-        {
-            _encoder.Dispose();
-        }
+        return [.. await Encoder.EmbedTextsAsync(values.ToList(), cancellationToken).ConfigureAwait(false)];
     }
 }
 
@@ -56,21 +31,14 @@ public sealed class ClipTextEmbeddingGenerator : IEmbeddingGenerator<string, Emb
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> over <see cref="DataContent"/> (image bytes with a media type).
 /// </summary>
 /// <remarks>Safe for concurrent use when the encoder is.</remarks>
-public sealed class ClipImageEmbeddingGenerator : IEmbeddingGenerator<DataContent, Embedding<float>>
+public sealed class ClipImageEmbeddingGenerator : ClipEmbeddingGenerator, IEmbeddingGenerator<DataContent, Embedding<float>>
 {
-    private readonly IClipEncoder _encoder;
-    private readonly bool _ownsEncoder;
-    private readonly EmbeddingGeneratorMetadata _metadata;
-
     /// <summary>Wraps an encoder.</summary>
     /// <param name="encoder">The CLIP encoder.</param>
     /// <param name="ownsEncoder">Whether disposing this generator disposes the encoder.</param>
     public ClipImageEmbeddingGenerator(IClipEncoder encoder, bool ownsEncoder = false)
+        : base(encoder, ownsEncoder)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        _encoder = encoder;
-        _ownsEncoder = ownsEncoder;
-        _metadata = CreateMetadata(encoder);
     }
 
     /// <inheritdoc/>
@@ -81,30 +49,48 @@ public sealed class ClipImageEmbeddingGenerator : IEmbeddingGenerator<DataConten
         var images = values.Select((c, i) => c.HasTopLevelMediaType("image")
             ? ImageData.FromBytes(c.Data, c.Name)
             : throw new ArgumentException($"Item {i} has media type '{c.MediaType}'; an image was expected.", nameof(values))).ToList();
-        return [.. await _encoder.EmbedImagesAsync(images, cancellationToken).ConfigureAwait(false)];
+        return [.. await Encoder.EmbedImagesAsync(images, cancellationToken).ConfigureAwait(false)];
+    }
+}
+
+/// <summary>What the text and image sides of a CLIP encoder share as M.E.AI embedding generators: metadata, services, ownership.</summary>
+/// <remarks>Safe for concurrent use when the encoder is.</remarks>
+public abstract class ClipEmbeddingGenerator : IDisposable
+{
+    private readonly bool _ownsEncoder;
+    private readonly EmbeddingGeneratorMetadata _metadata;
+
+    private protected ClipEmbeddingGenerator(IClipEncoder encoder, bool ownsEncoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        Encoder = encoder;
+        _ownsEncoder = ownsEncoder;
+        var meta = encoder.GetService(typeof(ClipEncoderMetadata)) as ClipEncoderMetadata;
+        _metadata = new EmbeddingGeneratorMetadata("Multimodal.Sdk", providerUri: null, defaultModelId: meta?.ModelPath, defaultModelDimensions: meta?.EmbeddingDimensions);
     }
 
-    /// <inheritdoc/>
+    private protected IClipEncoder Encoder { get; }
+
+    /// <summary>Gets the generator's <see cref="EmbeddingGeneratorMetadata"/>, itself, or a service of the encoder.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">An optional key.</param>
+    /// <returns>The service, or <see langword="null"/>.</returns>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
             : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-            : _encoder.GetService(serviceType, serviceKey);
+            : Encoder.GetService(serviceType, serviceKey);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Disposes the encoder when the generator owns it.</summary>
     public void Dispose()
     {
         if (_ownsEncoder)
         {
-            _encoder.Dispose();
+            Encoder.Dispose();
         }
-    }
 
-    internal static EmbeddingGeneratorMetadata CreateMetadata(IClipEncoder encoder)
-    {
-        var meta = encoder.GetService(typeof(ClipEncoderMetadata)) as ClipEncoderMetadata;
-        return new EmbeddingGeneratorMetadata("Multimodal.Sdk", providerUri: null, defaultModelId: meta?.ModelPath, defaultModelDimensions: meta?.EmbeddingDimensions);
+        GC.SuppressFinalize(this);
     }
 }
