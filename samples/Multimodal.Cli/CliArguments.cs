@@ -3,18 +3,33 @@ namespace Multimodal.Cli;
 /// <summary>A usage error: exit code 2.</summary>
 internal sealed class CliUsageException(string message) : Exception(message);
 
+/// <summary>An input file that cannot be read or parsed: exit code 3.</summary>
+internal sealed class CliInputException(string message) : Exception(message);
+
 /// <summary>Options as <c>--name value...</c>; flags without values; inputs expanded from files, directories and globs.</summary>
 internal sealed class CliArguments
 {
     private static readonly HashSet<string> Flags = ["--json", "--sample"];
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the first argument after the command when it is not an option (<c>mm eval captions ...</c>).</summary>
+    public string? Verb { get; private set; }
+
     public static CliArguments Parse(IEnumerable<string> args)
     {
         var result = new CliArguments();
         string? current = null;
+        bool first = true;
         foreach (var arg in args)
         {
+            if (first && !arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                result.Verb = arg;
+                first = false;
+                continue;
+            }
+
+            first = false;
             if (arg.StartsWith("--", StringComparison.Ordinal))
             {
                 current = Flags.Contains(arg) ? null : arg;

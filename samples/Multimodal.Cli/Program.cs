@@ -36,6 +36,7 @@ internal static class Program
                 "classify" => await ClassifyAsync(options, cts.Token),
                 "caption" => await CaptionAsync(options, cts.Token),
                 "embed" => await EmbedAsync(options, cts.Token),
+                "eval" => EvalCommand.Run(options.Verb, options),
                 "ask" => await AskAsync(options, cts.Token),
                 _ => Usage($"unknown command '{args[0]}'"),
             };
@@ -43,6 +44,11 @@ internal static class Program
         catch (CliUsageException ex)
         {
             return Usage(ex.Message);
+        }
+        catch (CliInputException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 3;
         }
         catch (ModelNotFoundException ex)
         {
@@ -294,6 +300,7 @@ internal static class Program
           mm classify --image F... --labels "a,b"   zero-shot classification (--labels-file F, --template T...)
           mm caption --image F... [--beams N] [--sample --num N --temperature X] [--prefix TEXT]
           mm embed (--image F... | --text T...)     L2-normalized CLIP embeddings as JSON
+          mm eval captions|vqa|retrieval|asr --pred F --refs F [--normalize]   metrics (docs/evaluation.md)
           mm ask --image F... --question Q...       visual question answering [--max-tokens N]
 
         Inputs may be files, directories or globs. --json prints machine-readable results.
