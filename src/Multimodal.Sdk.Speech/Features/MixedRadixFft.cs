@@ -50,7 +50,7 @@ internal sealed class MixedRadixFft
 
     public int Length { get; }
 
-    /// <summary>Gets the largest factor, the size of the butterfly scratch (<see cref="Forward"/> needs 2 x this).</summary>
+    /// <summary>Gets the largest factor, the size of the butterfly scratch (the forward transform needs 2 x this).</summary>
     public int MaxRadix { get; }
 
     /// <summary>Transforms a real signal: <paramref name="input"/> of <see cref="Length"/> into the full complex spectrum.</summary>
@@ -58,22 +58,31 @@ internal sealed class MixedRadixFft
     /// <param name="re">The real parts, <see cref="Length"/> values.</param>
     /// <param name="im">The imaginary parts, <see cref="Length"/> values.</param>
     /// <param name="scratch">At least 2 x <see cref="MaxRadix"/> floats.</param>
-    public void Forward(ReadOnlySpan<float> input, Span<float> re, Span<float> im, Span<float> scratch)
+    public void Forward(ReadOnlySpan<float> input, Span<float> re, Span<float> im, Span<float> scratch) =>
+        Forward(input, [], re, im, scratch);
+
+    /// <summary>Transforms a complex signal (<paramref name="inputIm"/> empty for a real one) into its spectrum.</summary>
+    /// <param name="inputRe">The real parts of the signal.</param>
+    /// <param name="inputIm">The imaginary parts, or empty for zeros.</param>
+    /// <param name="re">The real parts of the spectrum, <see cref="Length"/> values.</param>
+    /// <param name="im">The imaginary parts of the spectrum, <see cref="Length"/> values.</param>
+    /// <param name="scratch">At least 2 x <see cref="MaxRadix"/> floats.</param>
+    public void Forward(ReadOnlySpan<float> inputRe, ReadOnlySpan<float> inputIm, Span<float> re, Span<float> im, Span<float> scratch)
     {
-        if (input.Length < Length || re.Length < Length || im.Length < Length || scratch.Length < 2 * MaxRadix)
+        if (inputRe.Length < Length || (!inputIm.IsEmpty && inputIm.Length < Length) || re.Length < Length || im.Length < Length || scratch.Length < 2 * MaxRadix)
         {
             throw new ArgumentException("Buffers are shorter than the FFT length.");
         }
 
-        Transform(input, 0, 1, Length, 0, re, im, scratch);
+        Transform(inputRe, inputIm, 0, 1, Length, 0, re, im, scratch);
     }
 
-    private void Transform(ReadOnlySpan<float> x, int offset, int stride, int n, int level, Span<float> re, Span<float> im, Span<float> scratch)
+    private void Transform(ReadOnlySpan<float> x, ReadOnlySpan<float> xIm, int offset, int stride, int n, int level, Span<float> re, Span<float> im, Span<float> scratch)
     {
         if (n == 1)
         {
             re[0] = x[offset];
-            im[0] = 0;
+            im[0] = xIm.IsEmpty ? 0 : xIm[offset];
             return;
         }
 
@@ -81,7 +90,7 @@ internal sealed class MixedRadixFft
         int m = n / p;
         for (int j = 0; j < p; j++)
         {
-            Transform(x, offset + (j * stride), stride * p, m, level + 1, re.Slice(j * m, m), im.Slice(j * m, m), scratch);
+            Transform(x, xIm, offset + (j * stride), stride * p, m, level + 1, re.Slice(j * m, m), im.Slice(j * m, m), scratch);
         }
 
         // X[q + s m] = sum_j W_n^(j (q + s m)) Y_j[q]; for a fixed q the inputs and outputs share the same p slots.

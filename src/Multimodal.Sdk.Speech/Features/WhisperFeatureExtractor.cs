@@ -66,7 +66,7 @@ internal sealed class WhisperFeatureExtractor
         int padded = nSamples + (2 * pad);
         var signalBuf = ArrayPool<float>.Shared.Rent(padded);
         var powerBuf = ArrayPool<float>.Shared.Rent(frames * bins);
-        var frameBuf = ArrayPool<float>.Shared.Rent(3 * nFft);
+        var frameBuf = ArrayPool<float>.Shared.Rent(4 * nFft);
         var scratchBuf = ArrayPool<float>.Shared.Rent(2 * _fft.MaxRadix);
         try
         {
@@ -81,18 +81,39 @@ internal sealed class WhisperFeatureExtractor
                 signal[pad + nSamples + i] = body[nSamples - 2 - i];
             }
 
-            var frame = frameBuf.AsSpan(0, nFft);
-            var re = frameBuf.AsSpan(nFft, nFft);
-            var im = frameBuf.AsSpan(2 * nFft, nFft);
+            // Two real frames per complex FFT (one as the real part, one as the imaginary part), separated after by
+            // the spectrum's conjugate symmetry: half the FFT work of transforming each frame alone.
+            var frameA = frameBuf.AsSpan(0, nFft);
+            var frameB = frameBuf.AsSpan(nFft, nFft);
+            var re = frameBuf.AsSpan(2 * nFft, nFft);
+            var im = frameBuf.AsSpan(3 * nFft, nFft);
             var power = powerBuf.AsSpan(0, frames * bins);
-            for (int t = 0; t < frames; t++)
+            for (int t = 0; t < frames; t += 2)
             {
-                Multiply(signal.Slice(t * hop, nFft), _window, frame);
-                _fft.Forward(frame, re, im, scratchBuf);
-                var row = power.Slice(t * bins, bins);
+                Multiply(signal.Slice(t * hop, nFft), _window, frameA);
+                bool pair = t + 1 < frames;
+                if (pair)
+                {
+                    Multiply(signal.Slice((t + 1) * hop, nFft), _window, frameB);
+                }
+                else
+                {
+                    frameB.Clear();
+                }
+
+                _fft.Forward(frameA, frameB, re, im, scratchBuf);
+                var rowA = power.Slice(t * bins, bins);
+                var rowB = pair ? power.Slice((t + 1) * bins, bins) : default;
                 for (int k = 0; k < bins; k++)
                 {
-                    row[k] = (re[k] * re[k]) + (im[k] * im[k]);
+                    int m = k == 0 ? 0 : nFft - k;
+                    float ar = re[k] + re[m], ai = im[k] - im[m];
+                    rowA[k] = ((ar * ar) + (ai * ai)) * 0.25f;
+                    if (pair)
+                    {
+                        float br = im[k] + im[m], bi = re[m] - re[k];
+                        rowB[k] = ((br * br) + (bi * bi)) * 0.25f;
+                    }
                 }
             }
 
