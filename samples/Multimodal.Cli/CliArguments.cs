@@ -9,7 +9,7 @@ internal sealed class CliInputException(string message) : Exception(message);
 /// <summary>Options as <c>--name value...</c>; flags without values; inputs expanded from files, directories and globs.</summary>
 internal sealed class CliArguments
 {
-    private static readonly HashSet<string> Flags = ["--json", "--sample"];
+    private static readonly HashSet<string> Flags = ["--json", "--sample", "--timestamps"];
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
     /// <summary>Gets the first argument after the command when it is not an option (<c>mm eval captions ...</c>).</summary>

@@ -38,6 +38,7 @@ internal static class Program
                 "embed" => await EmbedAsync(options, cts.Token),
                 "eval" => EvalCommand.Run(options.Verb, options),
                 "ask" => await AskAsync(options, cts.Token),
+                "transcribe" => await TranscribeAsync(options, cts.Token),
                 _ => Usage($"unknown command '{args[0]}'"),
             };
         }
@@ -72,8 +73,11 @@ internal static class Program
     private static async Task<int> DemoAsync(CliArguments options, CancellationToken cancellationToken)
     {
         string assets = Path.Combine(AppContext.BaseDirectory, "assets");
-        var images = Directory.EnumerateFiles(assets).Order(StringComparer.Ordinal).ToList();
-        Console.WriteLine($"Multimodal.Sdk demo on the bundled tiny models ({images.Count} sample images in {assets})");
+        string[] imageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+        var files = Directory.EnumerateFiles(assets).Order(StringComparer.Ordinal).ToList();
+        var images = files.Where(f => imageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
+        var clips = files.Where(f => Path.GetExtension(f).Equals(".wav", StringComparison.OrdinalIgnoreCase)).ToList();
+        Console.WriteLine($"Multimodal.Sdk demo on the bundled tiny models ({images.Count} sample images and {clips.Count} speech clips in {assets})");
         Console.WriteLine();
 
         var watch = Stopwatch.StartNew();
@@ -124,7 +128,29 @@ internal static class Program
         }
 
         Console.WriteLine();
-        Console.WriteLine("Speech recognition arrives with its pipeline; see the issues and docs/.");
+        watch.Restart();
+        using (var recognizer = new WhisperRecognizer(options.Get("--whisper") ?? BundledModel("tiny-whisper")))
+        {
+            Console.WriteLine($"Speech recognition with language detection, and translation to English (loaded in {watch.ElapsedMilliseconds} ms):");
+            watch.Restart();
+            foreach (var clip in clips)
+            {
+                var audio = AudioFile.Read(clip);
+                var result = await recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { Timestamps = true }, cancellationToken);
+                string times = result.Segments.Count > 0 ? $"[{result.Segments[0].Start.TotalSeconds:F2}-{result.Segments[^1].End.TotalSeconds:F2} s]" : "[no speech]";
+                Console.WriteLine($"  {Path.GetFileName(clip),-36} {result.Language} ({result.LanguageProbability:P0}) {times} \"{result.Text}\"");
+                if (result.Language != "en")
+                {
+                    var english = await recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { Language = result.Language, Task = SpeechTask.Translate }, cancellationToken);
+                    Console.WriteLine($"  {string.Empty,-36} translated: \"{english.Text}\"");
+                }
+            }
+
+            Console.WriteLine($"  ({watch.ElapsedMilliseconds} ms for {clips.Count} clips)");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Vision chat: samples and `mm chat` follow (issue 7); IChatClient is ready (docs/vision.md).");
         return 0;
     }
 
@@ -285,6 +311,74 @@ internal static class Program
         return exit;
     }
 
+    private static async Task<int> TranscribeAsync(CliArguments options, CancellationToken cancellationToken)
+    {
+        var clips = options.Inputs("--audio");
+        var speechOptions = new SpeechRecognitionOptions
+        {
+            Language = options.Get("--language"),
+            Timestamps = options.Has("--timestamps"),
+            Task = options.Get("--task") switch
+            {
+                null or "transcribe" => SpeechTask.Transcribe,
+                "translate" => SpeechTask.Translate,
+                var other => throw new CliUsageException($"--task must be transcribe or translate, not '{other}'"),
+            },
+        };
+        using var recognizer = new WhisperRecognizer(options.Get("--model") ?? BundledModel("tiny-whisper"));
+        if (speechOptions.Language is { } language && language != "auto" && !recognizer.Languages.Contains(language))
+        {
+            throw new CliUsageException($"--language must be auto or one of the model's: {string.Join(", ", recognizer.Languages)}; not '{language}'");
+        }
+
+        var rows = new List<object>();
+        int exit = 0;
+        foreach (var clip in clips)
+        {
+            try
+            {
+                var result = await recognizer.TranscribeAsync(AudioFile.Read(clip, cancellationToken: cancellationToken), speechOptions, cancellationToken);
+                rows.Add(new
+                {
+                    audio = clip,
+                    language = result.Language,
+                    language_probability = result.LanguageProbability,
+                    text = result.Text,
+                    segments = speechOptions.Timestamps ? result.Segments.Select(s => new { start = s.Start.TotalSeconds, end = s.End.TotalSeconds, text = s.Text }) : null,
+                });
+                if (options.Has("--json"))
+                {
+                    continue;
+                }
+
+                if (!speechOptions.Timestamps)
+                {
+                    Console.WriteLine($"{clip} [{result.Language}]: {result.Text}");
+                    continue;
+                }
+
+                Console.WriteLine($"{clip} [{result.Language}]:");
+                foreach (var s in result.Segments)
+                {
+                    Console.WriteLine($"  [{s.Start.TotalSeconds,6:F2} -> {s.End.TotalSeconds,6:F2}] {s.Text}");
+                }
+            }
+            catch (Exception ex) when (ex is InputDecodeException or InputTooLargeException or ArgumentException)
+            {
+                exit = 3;
+                rows.Add(new { audio = clip, error = ex.Message });
+                Console.Error.WriteLine($"error: {ex.Message}");
+            }
+        }
+
+        if (options.Has("--json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { results = rows }, Json));
+        }
+
+        return exit;
+    }
+
     private static int Usage(string message)
     {
         Console.Error.WriteLine($"error: {message}");
@@ -302,6 +396,7 @@ internal static class Program
           mm embed (--image F... | --text T...)     L2-normalized CLIP embeddings as JSON
           mm eval captions|vqa|retrieval|asr --pred F --refs F [--normalize]   metrics (docs/evaluation.md)
           mm ask --image F... --question Q...       visual question answering [--max-tokens N]
+          mm transcribe --audio F... [--language L|auto] [--task transcribe|translate] [--timestamps]
 
         Inputs may be files, directories or globs. --json prints machine-readable results.
         Exit codes: 0 ok, 2 usage, 3 an input could not be decoded, 4 model folder missing or incompatible.

@@ -1,0 +1,29 @@
+using Multimodal.Sdk;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds speech pipelines to the multimodal builder.</summary>
+public static class SpeechMultimodalBuilderExtensions
+{
+    /// <summary>Adds a Whisper speech recognizer as the default <see cref="ISpeechRecognizer"/> (a singleton created on first use).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The Whisper model folder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static IMultimodalBuilder AddSpeechRecognizer(this IMultimodalBuilder builder, string modelPath) => AddSpeechRecognizer(builder, null, modelPath);
+
+    /// <summary>Adds a Whisper speech recognizer registered under <paramref name="name"/> (a keyed service), so several models live side by side.</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The Whisper model folder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static IMultimodalBuilder AddSpeechRecognizer(this IMultimodalBuilder builder, string? name, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return builder.AddPipeline<ISpeechRecognizer>(name, sp => new WhisperRecognizer(sp.GetSessionFactory(), modelPath));
+    }
+}

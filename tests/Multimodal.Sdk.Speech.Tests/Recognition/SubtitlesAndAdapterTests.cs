@@ -1,0 +1,60 @@
+using Microsoft.Extensions.AI;
+
+namespace Multimodal.Sdk.Speech.Tests.Recognition;
+
+public sealed class SubtitlesTests
+{
+    private static readonly SpeechSegment[] Segments =
+    [
+        new(TimeSpan.FromSeconds(0.44), TimeSpan.FromSeconds(2.1), "there are eight blue squares", -0.1, 0, []),
+        new(TimeSpan.FromSeconds(3725.5), TimeSpan.FromSeconds(3726.02), "set a timer", -0.1, 0, []),
+        new(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), string.Empty, -0.1, 0, []),
+    ];
+
+    [Fact]
+    public void SrtNumbersCuesAndUsesCommaMilliseconds()
+    {
+        Assert.Equal("1\n00:00:00,440 --> 00:00:02,100\nthere are eight blue squares\n\n2\n01:02:05,500 --> 01:02:06,020\nset a timer\n\n", Subtitles.ToSrt(Segments));
+    }
+
+    [Fact]
+    public void WebVttHasTheHeaderAndDotMilliseconds()
+    {
+        Assert.Equal("WEBVTT\n\n00:00:00.440 --> 00:00:02.100\nthere are eight blue squares\n\n01:02:05.500 --> 01:02:06.020\nset a timer\n\n", Subtitles.ToWebVtt(Segments));
+    }
+}
+
+#pragma warning disable MEAI001 // ISpeechToTextClient is experimental in Microsoft.Extensions.AI.
+public sealed class SpeechToTextClientAdapterTests
+{
+    [Fact]
+    public async Task AdapterTranscribesAStreamAndTranslatesWhenEnglishTextIsAsked()
+    {
+        using var client = new SpeechToTextClientAdapter(new WhisperRecognizer(TestData.WhisperPath), ownsRecognizer: true);
+        await using (var stream = File.OpenRead(TestData.Fixture("es_short.wav")))
+        {
+            var response = await client.GetTextAsync(stream);
+            Assert.Equal("cierra la puerta", response.Text);
+        }
+
+        await using (var stream = File.OpenRead(TestData.Fixture("es_short.wav")))
+        {
+            var response = await client.GetTextAsync(stream, new SpeechToTextOptions { SpeechLanguage = "es", TextLanguage = "en" });
+            Assert.Equal("close the door", response.Text);
+        }
+
+        await using (var stream = File.OpenRead(TestData.Fixture("long_12s.wav")))
+        {
+            var updates = new List<SpeechToTextResponseUpdate>();
+            await foreach (var update in client.GetStreamingTextAsync(stream, new SpeechToTextOptions { SpeechLanguage = "en" }))
+            {
+                updates.Add(update);
+            }
+
+            Assert.Equal(4, updates.Count);
+            Assert.Equal("there are eight blue squares", updates[0].Text);
+            Assert.Equal(TimeSpan.FromSeconds(0.44), updates[0].StartTime);
+        }
+    }
+}
+#pragma warning restore MEAI001
