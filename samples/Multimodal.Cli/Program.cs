@@ -166,33 +166,12 @@ internal static class Program
         }
 
         using var clip = new ClipEncoder(options.Get("--model") ?? BundledModel("tiny-clip"));
-        var rows = new List<object>();
-        int exit = 0;
-        foreach (var image in images)
+        return await ForEachInputAsync(options, images, "image", async image =>
         {
-            try
-            {
-                var result = await clip.ClassifyAsync(ImageData.FromFile(image), labels, zeroShot, cancellationToken);
-                rows.Add(new { image, labels = result.Labels.Select(l => new { label = l.Label, score = l.Score }) });
-                if (!options.Has("--json"))
-                {
-                    Console.WriteLine($"{image}: {string.Join(", ", result.Labels.Take(5).Select(l => $"{l.Label} {l.Score:P1}"))}");
-                }
-            }
-            catch (InputDecodeException ex)
-            {
-                exit = 3;
-                rows.Add(new { image, error = ex.Message });
-                Console.Error.WriteLine($"error: {ex.Message}");
-            }
-        }
-
-        if (options.Has("--json"))
-        {
-            Console.WriteLine(JsonSerializer.Serialize(new { results = rows }, Json));
-        }
-
-        return exit;
+            var result = await clip.ClassifyAsync(ImageData.FromFile(image), labels, zeroShot, cancellationToken);
+            return (new { image, labels = result.Labels.Select(l => new { label = l.Label, score = l.Score }) },
+                $"{image}: {string.Join(", ", result.Labels.Take(5).Select(l => $"{l.Label} {l.Score:P1}"))}");
+        });
     }
 
     private static async Task<int> CaptionAsync(CliArguments options, CancellationToken cancellationToken)
@@ -207,33 +186,11 @@ internal static class Program
             Prefix = options.Get("--prefix"),
         };
         using var captioner = new ImageCaptioner(options.Get("--model") ?? BundledModel("tiny-captioner"));
-        var rows = new List<object>();
-        int exit = 0;
-        foreach (var image in images)
+        return await ForEachInputAsync(options, images, "image", async image =>
         {
-            try
-            {
-                var result = await captioner.CaptionAsync(ImageData.FromFile(image), captionOptions, cancellationToken);
-                rows.Add(new { image, captions = result.Captions.Select(c => c.Text) });
-                if (!options.Has("--json"))
-                {
-                    Console.WriteLine($"{image}: {string.Join(" | ", result.Captions.Select(c => c.Text))}");
-                }
-            }
-            catch (InputDecodeException ex)
-            {
-                exit = 3;
-                rows.Add(new { image, error = ex.Message });
-                Console.Error.WriteLine($"error: {ex.Message}");
-            }
-        }
-
-        if (options.Has("--json"))
-        {
-            Console.WriteLine(JsonSerializer.Serialize(new { results = rows }, Json));
-        }
-
-        return exit;
+            var result = await captioner.CaptionAsync(ImageData.FromFile(image), captionOptions, cancellationToken);
+            return (new { image, captions = result.Captions.Select(c => c.Text) }, $"{image}: {string.Join(" | ", result.Captions.Select(c => c.Text))}");
+        });
     }
 
     private static async Task<int> AskAsync(CliArguments options, CancellationToken cancellationToken)
@@ -247,36 +204,12 @@ internal static class Program
 
         var qaOptions = new VisualQaOptions { MaxNewTokens = options.GetInt("--max-tokens") };
         using var qa = new VisualQa(options.Get("--model") ?? BundledModel("tiny-vlm"));
-        var rows = new List<object>();
-        int exit = 0;
-        foreach (var image in images)
+        return await ForEachInputAsync(options, images, "image", async image =>
         {
-            try
-            {
-                var answers = await qa.AnswerAsync(ImageData.FromFile(image), questions, qaOptions, cancellationToken);
-                rows.Add(new { image, answers = answers.Select(a => new { question = a.Question, answer = a.Answer, score = a.Score }) });
-                if (!options.Has("--json"))
-                {
-                    foreach (var a in answers)
-                    {
-                        Console.WriteLine($"{image}: {a.Question} -> {a.Answer}");
-                    }
-                }
-            }
-            catch (InputDecodeException ex)
-            {
-                exit = 3;
-                rows.Add(new { image, error = ex.Message });
-                Console.Error.WriteLine($"error: {ex.Message}");
-            }
-        }
-
-        if (options.Has("--json"))
-        {
-            Console.WriteLine(JsonSerializer.Serialize(new { results = rows }, Json));
-        }
-
-        return exit;
+            var answers = await qa.AnswerAsync(ImageData.FromFile(image), questions, qaOptions, cancellationToken);
+            return (new { image, answers = answers.Select(a => new { question = a.Question, answer = a.Answer, score = a.Score }) },
+                string.Join(Environment.NewLine, answers.Select(a => $"{image}: {a.Question} -> {a.Answer}")));
+        });
     }
 
     private static async Task<int> EmbedAsync(CliArguments options, CancellationToken cancellationToken)
@@ -331,47 +264,56 @@ internal static class Program
             throw new CliUsageException($"--language must be auto or one of the model's: {string.Join(", ", recognizer.Languages)}; not '{language}'");
         }
 
+        return await ForEachInputAsync(options, clips, "audio", async clip =>
+        {
+            var audio = AudioFile.Read(clip, cancellationToken: cancellationToken);
+            if (audio.Samples.IsEmpty)
+            {
+                throw new InputDecodeException($"'{clip}' holds no audio samples.");
+            }
+
+            var result = await recognizer.TranscribeAsync(audio, speechOptions, cancellationToken);
+            var row = new
+            {
+                audio = clip,
+                language = result.Language,
+                language_probability = result.LanguageProbability,
+                text = result.Text,
+                segments = speechOptions.Timestamps ? result.Segments.Select(s => new { start = s.Start.TotalSeconds, end = s.End.TotalSeconds, text = s.Text }) : null,
+            };
+            string human = !speechOptions.Timestamps
+                ? $"{clip} [{result.Language}]: {result.Text}"
+                : string.Join(Environment.NewLine, result.Segments.Select(s => $"  [{s.Start.TotalSeconds,6:F2} -> {s.End.TotalSeconds,6:F2}] {s.Text}").Prepend($"{clip} [{result.Language}]:"));
+            return (row, human);
+        });
+    }
+
+    // One result row per input; an input that cannot be read or decoded becomes an error row (exit code 3) and the rest go on.
+    private static async Task<int> ForEachInputAsync(CliArguments options, IReadOnlyList<string> inputs, string key, Func<string, Task<(object Row, string Human)>> work)
+    {
+        bool json = options.Has("--json");
         var rows = new List<object>();
         int exit = 0;
-        foreach (var clip in clips)
+        foreach (var input in inputs)
         {
             try
             {
-                var result = await recognizer.TranscribeAsync(AudioFile.Read(clip, cancellationToken: cancellationToken), speechOptions, cancellationToken);
-                rows.Add(new
+                var (row, human) = await work(input);
+                rows.Add(row);
+                if (!json)
                 {
-                    audio = clip,
-                    language = result.Language,
-                    language_probability = result.LanguageProbability,
-                    text = result.Text,
-                    segments = speechOptions.Timestamps ? result.Segments.Select(s => new { start = s.Start.TotalSeconds, end = s.End.TotalSeconds, text = s.Text }) : null,
-                });
-                if (options.Has("--json"))
-                {
-                    continue;
-                }
-
-                if (!speechOptions.Timestamps)
-                {
-                    Console.WriteLine($"{clip} [{result.Language}]: {result.Text}");
-                    continue;
-                }
-
-                Console.WriteLine($"{clip} [{result.Language}]:");
-                foreach (var s in result.Segments)
-                {
-                    Console.WriteLine($"  [{s.Start.TotalSeconds,6:F2} -> {s.End.TotalSeconds,6:F2}] {s.Text}");
+                    Console.WriteLine(human);
                 }
             }
-            catch (Exception ex) when (ex is InputDecodeException or InputTooLargeException or ArgumentException)
+            catch (Exception ex) when (ex is InputDecodeException or InputTooLargeException)
             {
                 exit = 3;
-                rows.Add(new { audio = clip, error = ex.Message });
+                rows.Add(new Dictionary<string, string> { [key] = input, ["error"] = ex.Message });
                 Console.Error.WriteLine($"error: {ex.Message}");
             }
         }
 
-        if (options.Has("--json"))
+        if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new { results = rows }, Json));
         }
