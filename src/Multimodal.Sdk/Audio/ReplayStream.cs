@@ -5,25 +5,9 @@ namespace Multimodal.Sdk;
 /// the container) and then the rest of that stream, so non-seekable inputs can be sniffed without losing data.
 /// </summary>
 /// <remarks>Not safe for concurrent use. Never disposes the inner stream.</remarks>
-internal sealed class ReplayStream(byte[] prefix, Stream inner) : Stream
+internal sealed class ReplayStream(byte[] prefix, Stream inner) : ForwardOnlyReadStream
 {
     private int _prefixPosition;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -37,14 +21,4 @@ internal sealed class ReplayStream(byte[] prefix, Stream inner) : Stream
 
         return inner.Read(buffer);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -30,27 +30,11 @@ public class LongAudioTests
     }
 
     /// <summary>A WAV stream (written as by a streaming writer, data size 0xFFFFFFFF) generated on the fly, never held in memory.</summary>
-    private sealed class GeneratedWavStream(int rate, int channels, long frames) : Stream
+    private sealed class GeneratedWavStream(int rate, int channels, long frames) : ForwardOnlyReadStream
     {
         private readonly byte[] _header = Header(rate, channels);
         private readonly long _length = 44 + (frames * channels * 2);
         private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -63,16 +47,6 @@ public class LongAudioTests
 
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private static byte[] Header(int rate, int channels)
         {

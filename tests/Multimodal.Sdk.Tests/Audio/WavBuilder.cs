@@ -94,27 +94,11 @@ internal sealed class WavBuilder
 }
 
 /// <summary>A read-only stream that cannot seek and returns at most a few bytes per read, like a pipe or socket.</summary>
-internal sealed class TrickleStream(byte[] data, int maxPerRead = 7) : Stream
+internal sealed class TrickleStream(byte[] data, int maxPerRead = 7) : ForwardOnlyReadStream
 {
     private int _position;
 
     public bool Disposed { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -124,16 +108,6 @@ internal sealed class TrickleStream(byte[] data, int maxPerRead = 7) : Stream
         _position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
