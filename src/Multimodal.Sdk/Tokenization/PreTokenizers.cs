@@ -80,85 +80,39 @@ internal abstract class SplitPattern
 
                 break;
             case SplitBehavior.MergedWithPrevious:
-                {
-                    bool previousWasMatch = false;
-                    var cuts = new List<(int, int)>();
-                    foreach (var s in spans)
-                    {
-                        if (s.IsMatch && !previousWasMatch && cuts.Count > 0)
-                        {
-                            var last = cuts[^1];
-                            cuts[^1] = (last.Item1, s.End);
-                        }
-                        else
-                        {
-                            cuts.Add((s.Start, s.End));
-                        }
-
-                        previousWasMatch = s.IsMatch;
-                    }
-
-                    foreach (var (a, b) in cuts)
-                    {
-                        Add(text, a, b, output);
-                    }
-
-                    break;
-                }
-
+                AddMerged(text, spans, output, static (previousWasMatch, isMatch) => isMatch && !previousWasMatch);
+                break;
             case SplitBehavior.MergedWithNext:
-                {
-                    var cuts = new List<(int, int)>();
-                    bool previousWasMatch = false;
-                    foreach (var s in spans)
-                    {
-                        if (previousWasMatch && !s.IsMatch && cuts.Count > 0)
-                        {
-                            var last = cuts[^1];
-                            cuts[^1] = (last.Item1, s.End);
-                        }
-                        else
-                        {
-                            cuts.Add((s.Start, s.End));
-                        }
-
-                        previousWasMatch = s.IsMatch;
-                    }
-
-                    foreach (var (a, b) in cuts)
-                    {
-                        Add(text, a, b, output);
-                    }
-
-                    break;
-                }
-
+                AddMerged(text, spans, output, static (previousWasMatch, isMatch) => previousWasMatch && !isMatch);
+                break;
             case SplitBehavior.Contiguous:
-                {
-                    var cuts = new List<(int, int)>();
-                    bool previousWasMatch = false;
-                    foreach (var s in spans)
-                    {
-                        if (previousWasMatch && s.IsMatch && cuts.Count > 0)
-                        {
-                            var last = cuts[^1];
-                            cuts[^1] = (last.Item1, s.End);
-                        }
-                        else
-                        {
-                            cuts.Add((s.Start, s.End));
-                        }
+                AddMerged(text, spans, output, static (previousWasMatch, isMatch) => previousWasMatch && isMatch);
+                break;
+        }
+    }
 
-                        previousWasMatch = s.IsMatch;
-                    }
+    // The three merging behaviors differ only in when a span joins the piece before it.
+    private static void AddMerged(string text, List<(int Start, int End, bool IsMatch)> spans, List<string> output, Func<bool, bool, bool> joinsPrevious)
+    {
+        var cuts = new List<(int Start, int End)>(spans.Count);
+        bool previousWasMatch = false;
+        foreach (var s in spans)
+        {
+            if (cuts.Count > 0 && joinsPrevious(previousWasMatch, s.IsMatch))
+            {
+                cuts[^1] = (cuts[^1].Start, s.End);
+            }
+            else
+            {
+                cuts.Add((s.Start, s.End));
+            }
 
-                    foreach (var (a, b) in cuts)
-                    {
-                        Add(text, a, b, output);
-                    }
+            previousWasMatch = s.IsMatch;
+        }
 
-                    break;
-                }
+        foreach (var (start, end) in cuts)
+        {
+            Add(text, start, end, output);
         }
     }
 
