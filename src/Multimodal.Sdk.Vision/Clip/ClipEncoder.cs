@@ -24,6 +24,8 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
     private readonly ImagePreprocessor _preprocessor;
     private readonly ClipEncoderMetadata _metadata;
     private readonly long[] _dummyIds;
+    private readonly long[] _dummyMask;
+    private readonly float[] _dummyPixels;
     private bool _disposed;
 
     /// <summary>Loads a CLIP model folder with default options on the CPU.</summary>
@@ -44,6 +46,17 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), "clip"), factory.Options);
         int contextLength = folder.Config.TryGetInt32("text_config.max_position_embeddings") ?? 77;
         _dummyIds = _tokenizer.EncodeBatch(["a"], contextLength).InputIds;
+        _dummyMask = [.. _dummyIds.Select(_ => 1L)];
+
+        // The combined graph always takes both inputs: the side not asked for gets this fixed stand-in, built once. Its
+        // pattern is not constant so the image it makes has a non-degenerate embedding (the logit-scale probe needs one).
+        var size = _preprocessor.FixedOutputSize
+            ?? throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", "The CLIP encoder needs a fixed tensor size: preprocessor_config.json must center-crop or resize to an exact size.");
+        _dummyPixels = new float[3 * size.Height * size.Width];
+        for (int i = 0; i < _dummyPixels.Length; i++)
+        {
+            _dummyPixels[i] = (i % 7) * 0.25f;
+        }
 
         try
         {
@@ -174,7 +187,7 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         }
 
         var size = _preprocessor.FixedOutputSize!.Value;
-        using var pixels = OrtValue.CreateTensorValueFromMemory(new float[3 * size.Height * size.Width], [1, 3, size.Height, size.Width]);
+        using var pixels = OrtValue.CreateTensorValueFromMemory(_dummyPixels, [1, 3, size.Height, size.Width]);
         var (names, values) = CombinedInputs(ids, pixels, mask);
         using (values)
         {
@@ -192,9 +205,7 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
             names.Add("attention_mask");
             if (attentionMask is null)
             {
-                var ones = new long[_dummyIds.Length];
-                ones.AsSpan().Fill(1);
-                attentionMask = OrtValue.CreateTensorValueFromMemory(ones, [1, ones.Length]);
+                attentionMask = OrtValue.CreateTensorValueFromMemory(_dummyMask, [1, _dummyMask.Length]);
                 values.Own(attentionMask);
             }
 
@@ -208,14 +219,8 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
     private float ReadTrainedLogitScale()
     {
         var size = _preprocessor.FixedOutputSize!.Value;
-        var pixelData = new float[3 * size.Height * size.Width];
-        for (int i = 0; i < pixelData.Length; i++)
-        {
-            pixelData[i] = (i % 7) * 0.25f;
-        }
-
         using var ids = OrtValue.CreateTensorValueFromMemory(_dummyIds, [1, _dummyIds.Length]);
-        using var pixels = OrtValue.CreateTensorValueFromMemory(pixelData, [1, 3, size.Height, size.Width]);
+        using var pixels = OrtValue.CreateTensorValueFromMemory(_dummyPixels, [1, 3, size.Height, size.Width]);
         var (names, values) = CombinedInputs(ids, pixels, attentionMask: null);
         using (values)
         {
