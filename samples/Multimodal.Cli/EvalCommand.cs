@@ -11,7 +11,7 @@ namespace Multimodal.Cli;
 /// </summary>
 internal static class EvalCommand
 {
-    public static int Run(string? kind, CliArguments options)
+    public static int Run(CliConsole io, string? kind, CliArguments options)
     {
         string predPath = options.Get("--pred") ?? throw new CliUsageException("eval needs --pred FILE");
         string refsPath = options.Get("--refs") ?? throw new CliUsageException("eval needs --refs FILE");
@@ -28,13 +28,13 @@ internal static class EvalCommand
 
         if (options.Has("--json"))
         {
-            Console.WriteLine(JsonSerializer.Serialize(report));
+            io.Out.WriteLine(JsonSerializer.Serialize(report));
         }
         else
         {
             foreach (var (name, value) in report)
             {
-                Console.WriteLine($"{name,-24} {Format(value)}");
+                io.Out.WriteLine($"{name,-24} {Format(value)}");
             }
         }
 
