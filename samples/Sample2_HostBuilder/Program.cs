@@ -1,22 +1,31 @@
-// The README's quick start. Run from the repository root: dotnet run --project samples/Sample2_HostBuilder
+// The README's quick start, with two CLIP models side by side. From the repository root:
+//   dotnet run --project samples/Sample2_HostBuilder
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Multimodal.Sdk;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json is read from beside the program, so the sample runs from any folder; model paths are relative to
+// the current folder (the repository root in the command above).
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services
     .AddMultimodal(builder.Configuration.GetSection("Multimodal")) // threads, precision, input limits
     .UseCpu()                                                       // Multimodal.Sdk.Runtime.Cpu (or UseCuda(0))
-    .AddClip("models/tiny-clip")                                    // IClipEncoder + M.E.AI embedding generators
+    .AddClip("fast", builder.Configuration["Models:FastClip"]!)     // two keyed CLIP models side by side:
+    .AddClip("accurate", builder.Configuration["Models:AccurateClip"]!) // GetRequiredKeyedService<IClipEncoder>(key)
     .AddImageCaptioner("models/tiny-captioner")                     // IImageCaptioner
     .AddVisualQa("models/tiny-vlm")                                 // IVisualQa
-    .AddHostedWarmup();                                             // load models before the first request
+    .AddHostedWarmup();                                             // load every model before the first request
 using var host = builder.Build();
 await host.StartAsync();
 
 var image = ImageData.FromFile("samples/Multimodal.Cli/assets/large-blue-square.png");
 var caption = await host.Services.GetRequiredService<IImageCaptioner>().CaptionAsync(image);
-var labels = await host.Services.GetRequiredService<IClipEncoder>().ClassifyAsync(image, ["blue square", "red circle"]);
 var answer = await host.Services.GetRequiredService<IVisualQa>().AnswerAsync(image, "how many shapes are there?");
-Console.WriteLine($"{caption.Text} | {labels.Top.Label} | {answer.Answer}");
+Console.WriteLine($"{caption.Text} | {answer.Answer}");
+foreach (string key in new[] { "fast", "accurate" })
+{
+    var labels = await host.Services.GetRequiredKeyedService<IClipEncoder>(key).ClassifyAsync(image, ["blue square", "red circle"]);
+    Console.WriteLine($"{key} CLIP: {labels.Top.Label} ({labels.Top.Score:P0})");
+}
+
 await host.StopAsync();

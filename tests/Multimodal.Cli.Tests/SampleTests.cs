@@ -1,0 +1,73 @@
+using System.Reflection;
+
+namespace Multimodal.Cli.Tests;
+
+/// <summary>The samples run as the README says (from the repository root) and print what they promise.</summary>
+[Collection(nameof(SampleTests))]
+public sealed class SampleTests
+{
+    [Fact]
+    public async Task HelloWorldCaptionsAndClassifiesTheDefaultImage()
+    {
+        var lines = await RunSampleAsync("Sample1_HelloWorld", [], string.Empty);
+
+        Assert.Equal(["caption: a large yellow cross", "label:   a yellow cross"], lines.Select(l => l.Split(" (")[0]));
+    }
+
+    [Fact]
+    public async Task HostBuilderUsesBothKeyedClipModelsAfterWarmUp()
+    {
+        var output = await RunSampleAsync("Sample2_HostBuilder", [], string.Empty);
+
+        // appsettings.json turns Multimodal.Sdk's logging up to Information: the warm-up log shows it was read and that
+        // the hosted warm-up loaded both keyed CLIP models before the first request.
+        Assert.Contains(output, l => l.StartsWith("Warmed up IClipEncoder 'fast'", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.StartsWith("Warmed up IClipEncoder 'accurate'", StringComparison.Ordinal));
+        var lines = output.Where(l => !l.StartsWith("info:", StringComparison.Ordinal) && !l.StartsWith("Warmed up", StringComparison.Ordinal)).ToList();
+        Assert.Equal("a large blue square | one", lines[0]);
+        Assert.StartsWith("fast CLIP: blue square (", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("accurate CLIP: blue square (", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VisionChatAnswersEachTurnWithTheImageInTheHistory()
+    {
+        string stdin = "/image samples/Multimodal.Cli/assets/large-blue-square.png\nhow many shapes are there?\nis there a blue square?\n\nnever read\n";
+        var lines = await RunSampleAsync("Sample3_VisionChat", [], stdin);
+
+        Assert.Equal(["one", "yes"], lines);
+    }
+
+    // Samples write to the process console, so they run one at a time (this collection is not parallel) with the
+    // console and the current folder swapped for the run.
+    private static async Task<string[]> RunSampleAsync(string assembly, string[] args, string stdin)
+    {
+        var entry = Assembly.Load(assembly).EntryPoint!;
+        var (oldIn, oldOut, oldError, oldDirectory) = (Console.In, Console.Out, Console.Error, Environment.CurrentDirectory);
+        using var output = new StringWriter();
+        try
+        {
+            Console.SetIn(new StringReader(stdin));
+            Console.SetOut(output);
+            Console.SetError(TextWriter.Null);
+            Environment.CurrentDirectory = Mm.RepoRoot;
+            var result = await Task.Run(() => entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [args]));
+            if (result is Task task)
+            {
+                await task;
+            }
+        }
+        finally
+        {
+            Console.SetIn(oldIn);
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+            Environment.CurrentDirectory = oldDirectory;
+        }
+
+        return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+}
+
+[CollectionDefinition(nameof(SampleTests), DisableParallelization = true)]
+public sealed class SampleTestsCollection;
