@@ -75,7 +75,7 @@ internal static class Batch
         {
             await io.CreateProgressConsole().Progress().AutoClear(true).HideCompleted(true).StartAsync(async context =>
             {
-                var task = context.AddTask(Markup.Escape($"{key}s"), maxValue: inputs.Count);
+                var task = context.AddTask(key == "audio" ? "audio" : $"{key}s", maxValue: inputs.Count);
                 await ProcessAsync((index, fraction) => task.Value = index + Math.Clamp(fraction, 0, 1));
             });
             foreach (var message in errors)

@@ -19,14 +19,14 @@ internal static class ChatCommand
         var pending = new List<AIContent>();
         int exit = 0;
 
-        foreach (var image in options.GetAll("--image"))
-        {
-            exit = Math.Max(exit, Attach(io, image, pending));
-        }
-
         if (io.InputIsTerminal)
         {
             io.Error.WriteLine("Chat about images. /image PATH attaches an image, /reset starts over, /exit leaves.");
+        }
+
+        foreach (var image in options.GetAll("--image"))
+        {
+            exit = Math.Max(exit, Attach(io, image, pending));
         }
 
         while (true)
