@@ -94,6 +94,17 @@ internal static class Program
             io.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (ArgumentException ex)
+        {
+            // The SDK validates option values (a temperature below 0, more returned sequences than beams ...).
+            return Usage(io, OneLine(ex.Message));
+        }
+        catch (MultimodalException ex)
+        {
+            // A model that fails while running: not one of the documented outcomes, but still one clear line.
+            io.Error.WriteLine($"error: {OneLine(ex.Message)}");
+            return 1;
+        }
     }
 
     private static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));

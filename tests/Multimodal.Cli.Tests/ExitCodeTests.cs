@@ -16,6 +16,8 @@ public sealed class ExitCodeTests : IDisposable
     [InlineData("transcribe", "--audio", "x.wav", "--task", "dance")]
     [InlineData("embed", "--image", "x.png", "--text", "hello")]
     [InlineData("caption", "stray.png")]
+    [InlineData("caption", "--image", "x.png", "--sample", "--temperature", "-1")]
+    [InlineData("caption", "--image", "x.png", "--beams", "2", "--num", "5")]
     public async Task BadUsageExitsTwoWithOneErrorLine(params string[] args)
     {
         var run = await Mm.RunAsync(args);
