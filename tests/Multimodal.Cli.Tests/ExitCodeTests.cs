@@ -16,11 +16,11 @@ public sealed class ExitCodeTests : IDisposable
     [InlineData("transcribe", "--audio", "x.wav", "--task", "dance")]
     [InlineData("embed", "--image", "x.png", "--text", "hello")]
     [InlineData("caption", "stray.png")]
-    [InlineData("caption", "--image", "x.png", "--sample", "--temperature", "-1")]
-    [InlineData("caption", "--image", "x.png", "--beams", "2", "--num", "5")]
+    [InlineData("caption", "--image", "IMAGE", "--sample", "--temperature", "-1")]
+    [InlineData("caption", "--image", "IMAGE", "--beams", "2", "--num", "5")]
     public async Task BadUsageExitsTwoWithOneErrorLine(params string[] args)
     {
-        var run = await Mm.RunAsync(args);
+        var run = await Mm.RunAsync([.. args.Select(a => a == "IMAGE" ? Mm.Asset("large-blue-square.png") : a)]);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.StartsWith("error: ", run.ErrorLines[0], StringComparison.Ordinal);
