@@ -43,7 +43,7 @@ public sealed class SileroVoiceActivityDetectorTests : IDisposable
 
         Assert.Equal(expected.Length, actual.Length);
         double maxDiff = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(maxDiff <= 1e-4, $"max |p - p_ref| = {maxDiff:E2} over {expected.Length} windows of {wav}");
+        Assert.True(maxDiff <= 1e-5, $"max |p - p_ref| = {maxDiff:E2} over {expected.Length} windows of {wav}");
     }
 
     [Theory]
@@ -59,9 +59,11 @@ public sealed class SileroVoiceActivityDetectorTests : IDisposable
         Assert.All(regions, r => Assert.InRange(r.Probability, 0.3f, 1f));
     }
 
+    // Measured: every start within 100 ms on both files; starts and ends together 88 % (61 s) and 82 % (72 s): the
+    // misses are ends 0.1-0.3 s late, where the voice fades over several windows before the probability drops.
     [Theory]
-    [InlineData("long_61s.wav", 0.85, 0.8)]
-    [InlineData("long_72s.wav", 0.85, 0.8)]
+    [InlineData("long_61s.wav", 0.95, 0.8)]
+    [InlineData("long_72s.wav", 0.95, 0.8)]
     public async Task RegionBoundariesOnLongFilesAreWithin100MillisecondsOfTheLabelsForMostUtterances(string wav, double minStartShare, double minBoundaryShare)
     {
         var labels = VadTestData.Labels(wav);

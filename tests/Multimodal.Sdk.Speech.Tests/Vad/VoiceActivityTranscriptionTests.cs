@@ -144,10 +144,10 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
         var result = await whisper.TranscribeWithVoiceActivityAsync(
             _vad, VadTestData.Wav("long_72s.wav"), new SpeechRecognitionOptions { Language = "en" }, new VoiceActivityTranscriptionOptions { PackRegions = false, MaxChunkDuration = TimeSpan.FromSeconds(10) });
 
-        var matched = labels.Count(l => result.Segments.Any(s =>
-            s.Text == l.Text && Math.Abs(s.Start.TotalSeconds - l.Start) <= 0.2 && Math.Abs(s.End.TotalSeconds - l.End) <= 0.3));
+        // Measured: 18 of 20 (the two others end 0.2-0.3 s late, where the detector's region ends), WER 6 %.
+        int matched = Matched(labels, result.Segments, 0.2, 0.3);
         double wer = ErrorRateOf(string.Join(' ', labels.Select(l => l.Text)), result.Text);
-        Assert.True(matched >= 0.8 * labels.Count && wer <= 0.1, $"{matched} of {labels.Count} utterances with the same text and times, WER {wer:P1}\n{string.Join('\n', result.Segments.Select(s => $"{s.Start.TotalSeconds:F2}-{s.End.TotalSeconds:F2} {s.Text}"))}");
+        Assert.True(matched >= 0.85 * labels.Count && wer <= 0.08, $"{matched} of {labels.Count} utterances with the same text and times, WER {wer:P1}\n{Listing(result.Segments)}");
     }
 
     [Fact]
@@ -163,10 +163,11 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
             segments.Add(s);
         }
 
+        // Measured: the reference text, 16 of 17 utterances within 0.1 s at both ends (the model's own timestamps).
+        int matched = Matched(labels, segments, 0.2, 0.2);
         double wer = ErrorRateOf(string.Join(' ', labels.Select(l => l.Text)), string.Join(' ', segments.Select(s => s.Text)));
-        Assert.True(wer <= 0.15, $"WER {wer:P1}\n{string.Join('\n', segments.Select(s => $"{s.Start.TotalSeconds:F2}-{s.End.TotalSeconds:F2} {s.Text}"))}");
+        Assert.True(matched >= 0.9 * labels.Count && wer <= 0.05, $"{matched} of {labels.Count} utterances with the same text and times, WER {wer:P1}\n{Listing(segments)}");
         Assert.All(segments.Zip(segments.Skip(1)), p => Assert.True(p.First.Start <= p.Second.Start));
-        Assert.InRange(segments[^1].End.TotalSeconds, labels[^1].End - 1, labels[^1].End + 1);
     }
 
     [Fact]
@@ -179,6 +180,11 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
         Assert.IsType<SileroVoiceActivityDetector>(provider.GetRequiredService<IVoiceActivityDetector>());
         Assert.NotSame(provider.GetRequiredService<IVoiceActivityDetector>(), provider.GetRequiredKeyedService<IVoiceActivityDetector>("second"));
     }
+
+    private static int Matched(IReadOnlyList<(double Start, double End, string Text)> labels, IReadOnlyList<SpeechSegment> segments, double startTolerance, double endTolerance) =>
+        labels.Count(l => segments.Any(s => s.Text == l.Text && Math.Abs(s.Start.TotalSeconds - l.Start) <= startTolerance && Math.Abs(s.End.TotalSeconds - l.End) <= endTolerance));
+
+    private static string Listing(IEnumerable<SpeechSegment> segments) => string.Join('\n', segments.Select(s => $"{s.Start.TotalSeconds:F2}-{s.End.TotalSeconds:F2} {s.Text}"));
 
     // Word error rate by edit distance over words (the Evaluation package is not referenced by these tests).
     private static double ErrorRateOf(string reference, string hypothesis)
