@@ -80,7 +80,7 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
         var regions = _detector.DetectStreamingAsync(audio, _chunking.Detection, cancellationToken);
         await foreach (var (start, end) in VoiceActivityTranscriber.PackAsync(regions, _chunking, cancellationToken).ConfigureAwait(false))
         {
-            var chunk = VoiceActivityTranscriber.Slice(audio, start, end);
+            var chunk = VoiceActivityTranscriber.Slice(audio, start, end, _chunking.MaxChunkDuration);
             if (!chunk.Samples.IsEmpty)
             {
                 return await InnerRecognizer.DetectLanguageAsync(chunk, cancellationToken).ConfigureAwait(false);

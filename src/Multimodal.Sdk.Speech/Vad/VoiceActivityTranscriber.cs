@@ -75,11 +75,15 @@ internal static class VoiceActivityTranscriber
         return c;
     }
 
-    /// <summary>The samples of [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="audio"/>, without copying.</summary>
-    public static AudioData Slice(AudioData audio, TimeSpan start, TimeSpan end)
+    /// <summary>
+    /// The samples of [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="audio"/>, without copying, and
+    /// never longer than <paramref name="maxDuration"/> (rounding must not push a chunk past the recognizer's window).
+    /// </summary>
+    public static AudioData Slice(AudioData audio, TimeSpan start, TimeSpan end, TimeSpan maxDuration)
     {
         int from = (int)Math.Clamp(Math.Round(start.TotalSeconds * audio.SampleRate), 0, audio.Samples.Length);
         int to = (int)Math.Clamp(Math.Round(end.TotalSeconds * audio.SampleRate), from, audio.Samples.Length);
+        to = (int)Math.Min(to, from + Math.Floor(maxDuration.TotalSeconds * audio.SampleRate));
         return new AudioData(audio.Samples[from..to], audio.SampleRate);
     }
 
@@ -94,7 +98,7 @@ internal static class VoiceActivityTranscriber
         var regions = detector.DetectStreamingAsync(audio, c.Detection, cancellationToken);
         await foreach (var (start, end) in PackAsync(regions, c, cancellationToken).ConfigureAwait(false))
         {
-            var chunk = Slice(audio, start, end);
+            var chunk = Slice(audio, start, end, c.MaxChunkDuration);
             if (chunk.Samples.IsEmpty)
             {
                 continue;

@@ -142,6 +142,23 @@ public sealed class SileroVoiceActivityDetectorTests : IDisposable
         Assert.Equal(whole, streamed);
     }
 
+    [Fact]
+    public async Task TheFirstRegionArrivesBeforeTheRestOfTheFileIsAnalysed()
+    {
+        // Cancelling on the first region stops the analysis: the regions are not all computed up front.
+        using var cts = new CancellationTokenSource();
+        int seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var r in _vad.DetectStreamingAsync(VadTestData.Wav("long_61s.wav"), null, cts.Token))
+            {
+                seen++;
+                await cts.CancelAsync();
+            }
+        });
+        Assert.Equal(1, seen);
+    }
+
     [Theory]
     [InlineData(48000)]
     [InlineData(44100)]

@@ -136,6 +136,39 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
     }
 
     [Fact]
+    public async Task WithTheRealDetectorNoChunkIsLongerThanTheLimit()
+    {
+        var recognizer = new RecordingRecognizer();
+        var audio = VadTestData.Wav("long_61s.wav");
+
+        var result = await recognizer.TranscribeWithVoiceActivityAsync(_vad, audio, null, new VoiceActivityTranscriptionOptions { MaxChunkDuration = TimeSpan.FromSeconds(3) });
+
+        Assert.All(recognizer.Calls, c => Assert.True(c.Duration <= TimeSpan.FromSeconds(3), $"a chunk of {c.Duration}"));
+        Assert.InRange(recognizer.Calls.Count, 17, 40);
+        Assert.All(result.Segments.Zip(result.Segments.Skip(1)), p => Assert.True(p.First.End <= p.Second.Start, "chunks overlap"));
+        Assert.InRange(result.Segments[^1].End, TimeSpan.Zero, audio.Duration);
+    }
+
+    [Fact]
+    public async Task ADelegatingDetectorPassesCallsThrough()
+    {
+        using var wrapped = new PassThroughDetector(_vad);
+        var audio = VadTestData.Wav("long_12s.wav");
+
+        Assert.Equal(await _vad.DetectAsync(audio), await wrapped.DetectAsync(audio));
+        Assert.Same(wrapped, wrapped.GetService(typeof(IVoiceActivityDetector)));
+        Assert.Same(_vad, wrapped.GetService(typeof(SileroVoiceActivityDetector)));
+    }
+
+    private sealed class PassThroughDetector(IVoiceActivityDetector inner) : DelegatingVoiceActivityDetector(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            // The test's detector is disposed by the test class.
+        }
+    }
+
+    [Fact]
     public async Task LongFileTranscribedRegionByRegionMatchesTheReferenceTextAndTimes()
     {
         var labels = VadTestData.Labels("long_72s.wav");
