@@ -87,6 +87,26 @@ internal static class DemoCommand
         }
 
         io.Out.WriteLine();
+        if (!Directory.Exists(io.BundledModel(VadCommand.BundledModelName)) && options.Get("--vad") is null)
+        {
+            io.Out.WriteLine("Voice activity detection: skipped, the Silero VAD model is not installed (tools/fetch-test-assets.sh, then build again).");
+        }
+        else
+        {
+            watch.Restart();
+            using var vad = VadCommand.Open(io, options.Get("--vad"));
+            io.Out.WriteLine($"Voice activity detection, Silero VAD v5 (loaded in {watch.ElapsedMilliseconds} ms):");
+            watch.Restart();
+            foreach (var clip in clips)
+            {
+                var regions = await vad.DetectAsync(AudioFile.Read(clip), cancellationToken: cancellationToken);
+                io.Out.WriteLine($"  {Path.GetFileName(clip),-36} speech {string.Join(", ", regions.Select(r => $"{r.Start.TotalSeconds:F2}-{r.End.TotalSeconds:F2} s"))}");
+            }
+
+            io.Out.WriteLine($"  ({watch.ElapsedMilliseconds} ms for {clips.Count} clips; `mm transcribe --vad` decodes only these regions)");
+        }
+
+        io.Out.WriteLine();
         watch.Restart();
         using (var chat = new VisionChatClient(options.Get("--vlm") ?? io.BundledModel("tiny-vlm")))
         {

@@ -14,13 +14,14 @@ internal static class Program
     /// <summary>The options each command accepts; anything else is a usage error (exit code 2).</summary>
     private static readonly Dictionary<string, HashSet<string>> Commands = new(StringComparer.Ordinal)
     {
-        ["demo"] = ["--clip", "--captioner", "--vlm", "--whisper"],
+        ["demo"] = ["--clip", "--captioner", "--vlm", "--whisper", "--vad"],
         ["classify"] = [.. Model, .. Json, "--image", "--labels", "--labels-file", "--template"],
         ["embed"] = [.. Model, .. Json, "--image", "--text"],
         ["caption"] = [.. Model, .. Json, "--image", "--beams", "--sample", "--num", "--temperature", "--prefix"],
         ["ask"] = [.. Model, .. Json, "--image", "--question", "--max-tokens"],
         ["chat"] = [.. Model, "--image", "--max-tokens", "--temperature"],
-        ["transcribe"] = [.. Model, .. Json, "--audio", "--language", "--task", "--timestamps", "--srt", "--vtt"],
+        ["transcribe"] = [.. Model, .. Json, "--audio", "--language", "--task", "--timestamps", "--srt", "--vtt", "--vad", "--vad-model"],
+        ["vad"] = [.. Model, .. Json, "--audio", "--threshold"],
         ["eval"] = [.. Json, "--pred", "--refs", "--normalize"],
     };
 
@@ -72,6 +73,7 @@ internal static class Program
                 "ask" => await VisionCommands.AskAsync(io, options, cancellationToken),
                 "chat" => await ChatCommand.RunAsync(io, options, cancellationToken),
                 "transcribe" => await SpeechCommands.TranscribeAsync(io, options, cancellationToken),
+                "vad" => await VadCommand.RunAsync(io, options, cancellationToken),
                 _ => EvalCommand.Run(io, options.Verb, options),
             };
         }
@@ -129,6 +131,8 @@ internal static class Program
           mm chat [--image F]                       chat about images: /image PATH, /reset, /exit [--max-tokens N]
           mm transcribe --audio F... [--language L|auto] [--task transcribe|translate] [--timestamps]
                                                     [--srt OUT | --vtt OUT]  subtitles (OUT a directory for several files)
+                                                    [--vad [--vad-model F]]  decode only the speech Silero VAD finds
+          mm vad --audio F... [--threshold X]       where the speech is (Silero VAD)
 
         Inputs may be files, directories or globs. --json prints machine-readable results.
         Exit codes: 0 ok, 2 usage, 3 an input could not be read or decoded, 4 model folder missing or

@@ -3,7 +3,7 @@ using Multimodal.Sdk;
 
 namespace Multimodal.Cli;
 
-/// <summary><c>mm transcribe</c>.</summary>
+/// <summary><c>mm transcribe</c>, with or without voice activity detection (<c>--vad</c>).</summary>
 internal static class SpeechCommands
 {
     public static async Task<int> TranscribeAsync(CliConsole io, CliArguments options, CancellationToken cancellationToken)
@@ -21,7 +21,13 @@ internal static class SpeechCommands
                 var other => throw new CliUsageException($"--task must be transcribe or translate, not '{other}'"),
             },
         };
+        if (options.Has("--vad-model") && !options.Has("--vad"))
+        {
+            throw new CliUsageException("--vad-model goes with --vad");
+        }
+
         using var recognizer = new WhisperRecognizer(options.Get("--model") ?? io.BundledModel("tiny-whisper"));
+        using var detector = options.Has("--vad") ? VadCommand.Open(io, options.Get("--vad-model")) : null;
         if (speechOptions.Language is { } language && !recognizer.Languages.Contains(language))
         {
             throw new CliUsageException($"--language must be auto or one of the model's: {string.Join(", ", recognizer.Languages)}; not '{language}'");
@@ -29,14 +35,11 @@ internal static class SpeechCommands
 
         return await Batch.RunAsync(io, options, clips, "audio", ["audio", "language", "time", "text"], async (clip, progress) =>
         {
-            var audio = AudioFile.Read(clip, cancellationToken: cancellationToken);
-            if (audio.Samples.IsEmpty)
-            {
-                throw new InputDecodeException($"'{clip}' holds no audio samples");
-            }
-
-            var (text, detected, segments) = progress is null
-                ? await TranscribeAsync(recognizer, audio, speechOptions, cancellationToken)
+            var audio = ReadAudio(clip, cancellationToken);
+            var (text, detected, segments) = detector is not null
+                ? Unpack(await recognizer.TranscribeWithVoiceActivityAsync(detector, audio, speechOptions, cancellationToken: cancellationToken))
+                : progress is null
+                ? Unpack(await recognizer.TranscribeAsync(audio, speechOptions, cancellationToken))
                 : await TranscribeWithProgressAsync(recognizer, audio, speechOptions, progress, cancellationToken);
             if (subtitles is not null)
             {
@@ -63,12 +66,15 @@ internal static class SpeechCommands
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static async Task<(string Text, string Language, IReadOnlyList<SpeechSegment> Segments)> TranscribeAsync(
-        WhisperRecognizer recognizer, AudioData audio, SpeechRecognitionOptions options, CancellationToken cancellationToken)
+    /// <summary>Reads a clip; one with no samples is an input error (exit code 3).</summary>
+    public static AudioData ReadAudio(string clip, CancellationToken cancellationToken)
     {
-        var result = await recognizer.TranscribeAsync(audio, options, cancellationToken);
-        return (result.Text, result.Language, result.Segments);
+        var audio = AudioFile.Read(clip, cancellationToken: cancellationToken);
+        return audio.Samples.IsEmpty ? throw new InputDecodeException($"'{clip}' holds no audio samples") : audio;
     }
+
+    private static (string Text, string Language, IReadOnlyList<SpeechSegment> Segments) Unpack(SpeechRecognitionResult result) =>
+        (result.Text, result.Language, result.Segments);
 
     // On a terminal the bar follows the audio: the language is detected first, then the windows stream in.
     private static async Task<(string Text, string Language, IReadOnlyList<SpeechSegment> Segments)> TranscribeWithProgressAsync(

@@ -38,6 +38,26 @@ public sealed class SampleTests
         Assert.Equal(["one", "yes"], lines);
     }
 
+    [Fact]
+    public async Task SubtitlesWritesOneCuePerUtteranceOfTheLongFile()
+    {
+        string srt = Path.Combine(Path.GetTempPath(), $"mm-sample4-{Guid.NewGuid():N}.srt");
+        try
+        {
+            var lines = await RunSampleAsync("Sample4_Subtitles", ["tests/fixtures/vad/long_61s.wav", srt], string.Empty);
+
+            Assert.StartsWith("tests/fixtures/vad/long_61s.wav: 61.", lines[0], StringComparison.Ordinal);
+            Assert.StartsWith("17 subtitles (en) written to ", lines[1], StringComparison.Ordinal);
+            var cues = File.ReadAllText(srt).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(17, cues.Length);   // the 17 labelled utterances of tests/fixtures/vad/labels.jsonl
+            Assert.Equal("1\n00:00:00,774 --> 00:00:01,794\nput down the purple circle", cues[0]);
+        }
+        finally
+        {
+            File.Delete(srt);
+        }
+    }
+
     // Samples write to the process console, so they run one at a time (this collection is not parallel) with the
     // console and the current folder swapped for the run.
     private static async Task<string[]> RunSampleAsync(string assembly, string[] args, string stdin)
