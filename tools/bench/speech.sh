@@ -3,13 +3,14 @@
 #   1. real-time factor of 60 s and 10 min of speech-world audio: .NET (public ISpeechRecognizer) vs transformers.js
 #   2. Whisper log-mel of 30 s: .NET WhisperFeatureExtractor (BenchmarkDotNet) vs numpy vs transformers.js
 #   3. managed heap and working set over N sequential transcriptions
-# Usage: tools/bench/speech.sh [--threads N] [--repeat R] [--memory-count N] [--memory-seconds S] [--skip-long] [--work DIR]
+# Usage: tools/bench/speech.sh [--threads N] [--repeat R] [--memory-count N] [--memory-seconds S] [--skip-long]
+#                              [--only rtf,features,memory] [--work DIR]   (--work reuses that folder's audio)
 # Needs: /usr/bin/python3 with numpy, espeak-ng, sox, node + tools/zoo/node_modules (npm ci --prefix tools/zoo,
 # or ZOO_NODE_MODULES=...), the .NET SDK. Results: printed, and $WORK/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
-THREADS=1 REPEAT=3 MEM_COUNT=100 MEM_SECONDS=30 SKIP_LONG=0 WORK=""
+THREADS=1 REPEAT=3 MEM_COUNT=100 MEM_SECONDS=30 SKIP_LONG=0 WORK="" ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=$2; shift 2 ;;
@@ -18,6 +19,7 @@ while [ $# -gt 0 ]; do
     --memory-seconds) MEM_SECONDS=$2; shift 2 ;;
     --skip-long) SKIP_LONG=1; shift ;;
     --work) WORK=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -25,6 +27,7 @@ WORK=${WORK:-$(mktemp -d /tmp/speech-bench.XXXXXX)}
 mkdir -p "$WORK"
 LOG="$WORK/results.jsonl"
 : > "$LOG"
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 load() { echo "{\"phase\": \"$1\", \"uptime\": \"$(uptime | sed 's/.*load average: //')\", \"utc\": \"$(date -u +%H:%M:%S)\"}" | tee -a "$LOG"; }
 load start
 
@@ -61,6 +64,7 @@ NET="dotnet tools/bench/speech/bin/Release/net10.0/SpeechBench.dll"
 JS="node tools/bench/speech_transformersjs.mjs"
 
 # --- 1. real-time factor, alternating sides so load drift hits both
+if want rtf; then
 load rtf-60s
 $NET rtf --threads "$THREADS" --repeat "$REPEAT" "$WORK/speech_60s.wav" | tee -a "$LOG"
 $JS rtf models/tiny-whisper "$THREADS" "$REPEAT" "$WORK/speech_60s.wav" | tee -a "$LOG"
@@ -69,20 +73,27 @@ if [ "$SKIP_LONG" = 0 ]; then
   $NET rtf --threads "$THREADS" --repeat 1 "$WORK/speech_600s.wav" | tee -a "$LOG"
   $JS rtf models/tiny-whisper "$THREADS" 1 "$WORK/speech_600s.wav" | tee -a "$LOG"
 fi
+fi
 
-# --- 2. features for 30 s: BenchmarkDotNet (in-process, short job) for .NET, then numpy and transformers.js
+# --- 2. features for 30 s: BenchmarkDotNet (in-process: 3 warm-ups, 10 iterations) for .NET, then numpy and transformers.js
+if want features; then
 load features
-dotnet run -c Release --project benchmarks/Multimodal.Sdk.Benchmarks -- --filter '*WhisperFeature*' --inProcess --job short \
+dotnet run -c Release --project benchmarks/Multimodal.Sdk.Benchmarks -- --filter '*WhisperFeature*' --inProcess \
   --artifacts "$WORK/bdn" > "$WORK/bdn.log" 2>&1 || { tail -50 "$WORK/bdn.log"; exit 1; }
 "$PY" - "$WORK/bdn" <<'PYEOF' | tee -a "$LOG"
-import glob, json, re, sys
+import glob, html, json, re, sys
 report = glob.glob(f"{sys.argv[1]}/results/*WhisperFeatureBenchmarks-report-github.md")[0]
-rows = [l for l in open(report) if l.startswith("| 'Whisper log-mel") or l.startswith("| Whisper log-mel")]
+rows = [[html.unescape(c).strip() for c in l.strip().strip("|").split("|")] for l in open(report, encoding="utf-8") if l.startswith("|")]
+header = rows[0]
 units = {"ns": 1e-6, "μs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}
-for row in rows:
-    cells = [c.strip() for c in row.strip().strip("|").split("|")]
-    value, unit = re.match(r"([\d,.]+)\s*(\S+)", cells[1]).groups()
-    print(json.dumps({"side": "dotnet", "what": "features 30 s", "method": cells[0].strip("'"), "mean_ms": float(value.replace(",", "")) * units[unit]}))
+for cells in rows[2:]:
+    mean = cells[header.index("Mean")]
+    if not re.match(r"[\d,.]+ \S+$", mean):
+        continue
+    value, unit = mean.split()
+    print(json.dumps({"side": "dotnet", "what": "features 30 s", "method": cells[header.index("Method")].strip("'"),
+                      "mean_ms": float(value.replace(",", "")) * units[unit], "stddev": cells[header.index("StdDev")],
+                      "allocated": cells[header.index("Allocated")]}))
 PYEOF
 "$PY" - <<'PYEOF' | tee -a "$LOG"
 import json, sys, time
@@ -102,11 +113,14 @@ times.sort()
 print(json.dumps({"side": "numpy", "version": np.__version__, "what": "features 30 s", "runs_ms": times, "median_ms": times[5], "min_ms": times[0]}))
 PYEOF
 $JS features 10 | tee -a "$LOG"
+fi
 
 # --- 3. memory over sequential transcriptions
+if want memory; then
 load memory
 $NET memory --threads "$THREADS" --count "$MEM_COUNT" "$WORK/speech_${MEM_SECONDS}s.wav" > "$WORK/memory.jsonl"
 tail -1 "$WORK/memory.jsonl" | tee -a "$LOG"
+fi
 load end
 
 # --- summary: ratios from this run only
@@ -124,8 +138,9 @@ def wer(ref, hyp):
             prev, d[j] = d[j], cur
     return d[len(h)] / max(1, len(r))
 print("loads:", "; ".join(f"{r['phase']} {r['utc']} [{r['uptime']}]" for r in rows if "phase" in r))
-print("\nreal-time factor (median of runs; lower is faster)")
-print(f"{'audio':>8} {'.NET s':>8} {'.NET RTF':>9} {'tjs s':>8} {'tjs RTF':>9} {'tjs/.NET':>9} {'WER .NET':>9} {'WER tjs':>8} {'WER .NET vs tjs':>16}")
+if any("rtf" in r for r in rows):
+    print("\nreal-time factor (median of runs; lower is faster)")
+    print(f"{'audio':>8} {'.NET s':>8} {'.NET RTF':>9} {'tjs s':>8} {'tjs RTF':>9} {'tjs/.NET':>9} {'WER .NET':>9} {'WER tjs':>8} {'WER .NET vs tjs':>16}")
 for f in sorted({r["file"] for r in rows if "rtf" in r}, key=lambda f: int(f.split("_")[1].rstrip("s.wav"))):
     net = next(r for r in rows if r.get("file") == f and r["side"] == "dotnet" and "rtf" in r)
     tjs = next((r for r in rows if r.get("file") == f and r["side"] == "transformers.js" and "rtf" in r), None)
@@ -134,18 +149,21 @@ for f in sorted({r["file"] for r in rows if "rtf" in r}, key=lambda f: int(f.spl
         continue
     print(f"{net['audio_s']:>7.0f}s {net['median_s']:>8.2f} {net['rtf']:>9.4f} {tjs['median_s']:>8.2f} {tjs['rtf']:>9.4f} {tjs['rtf'] / net['rtf']:>8.2f}x"
           f" {wer(ref, net['text']):>9.3f} {wer(ref, tjs['text']):>8.3f} {wer(tjs['text'], net['text']):>16.3f}")
-print("\nWhisper log-mel, 30 s (80 x 3000)")
-feats = [r for r in rows if r.get("what") == "features 30 s"]
-npy = next(r for r in feats if r["side"] == "numpy")
+feats = sorted((r for r in rows if r.get("what") == "features 30 s"), key=lambda r: r["side"] != "dotnet")
+npy = next((r for r in feats if r["side"] == "numpy"), None)
+if npy:
+    print("\nWhisper log-mel, 30 s (80 x 3000)")
 tjs = next((r for r in feats if r["side"] == "transformers.js"), None)
-for r in feats:
+for r in feats if npy else []:
     ms = r.get("mean_ms", r.get("median_ms"))
     name = r.get("method", r["side"])
     line = f"  {name:<55} {ms:8.1f} ms   numpy/this {npy['median_ms'] / ms:5.2f}x"
     if tjs:
         line += f"   transformers.js/this {tjs['median_ms'] / ms:5.2f}x"
     print(line)
-mem = next(r for r in rows if r.get("summary"))
+mem = next((r for r in rows if r.get("summary")), None)
+if mem is None:
+    sys.exit(0)
 mb = 1 / 2**20
 print(f"\nmemory over {mem['count']} transcriptions of {mem['file']} ({mem['audio_s']:.0f} s; same text {mem['same_text']}/{mem['count']}):")
 print(f"  managed heap after full GC: first {mem['heap_first'] * mb:.2f} MB, last {mem['heap_last'] * mb:.2f} MB, max {mem['heap_max'] * mb:.2f} MB,"
