@@ -6,7 +6,8 @@
 # Usage: tools/bench/speech.sh [--threads N] [--repeat R] [--memory-count N] [--memory-seconds S] [--skip-long]
 #                              [--only rtf,features,memory] [--work DIR]   (--work reuses that folder's audio)
 # Needs: /usr/bin/python3 with numpy, espeak-ng, sox, node + tools/zoo/node_modules (npm ci --prefix tools/zoo,
-# or ZOO_NODE_MODULES=...), the .NET SDK. Results: printed, and $WORK/results.json.
+# or ZOO_NODE_MODULES=...), the .NET SDK. Results: printed, $WORK/results.jsonl and $WORK/summary.txt.
+# --memory-seconds picks the memory file: 30, 60 or 600. Numbers and how to read them: docs/bench/speech.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
