@@ -200,15 +200,10 @@ public sealed class LongAudioStreamingTests : IDisposable
     /// A 16 kHz 16-bit WAV generated as it is read (never held in memory): digital silence, quiet white noise in one
     /// stretch, clips spliced in. Samples live managed memory every 16 MB it hands out.
     /// </summary>
-    private sealed class TwoHourWavStream((short[] Samples, long Start)[] splices, long samples, long noiseFrom, long noiseTo) : ForwardOnlyReadStream
+    private sealed class TwoHourWavStream(long samples, (short[] Samples, long Start)[] splices, long noiseFrom, long noiseTo) : ForwardOnlyReadStream
     {
         private readonly byte[] _header = Header(Rate, (uint)(samples * 2));
         private long _nextProbe = 16L << 20;
-
-        public TwoHourWavStream(long samples, (short[] Samples, long Start)[] splices, long noiseFrom, long noiseTo)
-            : this(splices, samples, noiseFrom, noiseTo)
-        {
-        }
 
         public long BytesRead { get; private set; }
 
