@@ -84,9 +84,12 @@ public class SpeechRecognitionOptions : GenerationOptions
     /// Gets or sets a value indicating whether each window is prompted with the text decoded so far (after
     /// <c>&lt;|startofprev|&gt;</c>, its last tokens up to half the decoder's context less one). The prompt starts over
     /// after a window that needed a temperature above 0.5. Turning it off makes windows independent: less consistent
-    /// text, but no repetition loop carried from window to window. Default: <see langword="true"/>.
+    /// text, but no repetition loop carried from window to window. Default: <see langword="false"/>, as Hugging Face
+    /// transformers' Whisper <c>generate</c> (<c>condition_on_prev_tokens</c>); openai/whisper's <c>transcribe()</c>
+    /// defaults to <see langword="true"/>. A model trained without timestamped prompts (the bundled tiny-whisper) loses
+    /// its long-form timing with it.
     /// </summary>
-    public bool ConditionOnPreviousText { get; set; } = true;
+    public bool ConditionOnPreviousText { get; set; }
 
     /// <summary>
     /// Gets or sets the token ids never generated. <c>-1</c> stands for the model's own <c>suppress_tokens</c>
