@@ -40,12 +40,11 @@ public sealed class HeldOutAccuracyTests(ITestOutputHelper output)
         using IImageCaptioner captioner = new ImageCaptioner(TestData.Model("tiny-captioner"));
         var captions = await captioner.CaptionAsync([.. images.Select(HeldOutSet.Load)]);
         var predictions = reference.GetProperty("predictions");
-        var exact = images.Zip(captions, (i, c) => c.Text == i.Caption).ToList();
-        int agreeing = images.Zip(captions).Count(p => p.Second.Text == predictions.GetProperty(p.First.File).GetString());
-        Report("caption exact match", exact.Count(e => e) / (double)images.Count, reference.GetProperty("exact_match").GetDouble(), images.Count, agreeing);
+        var outcomes = images.Zip(captions, (i, c) => (OneObject: i.Objects.Count == 1, Exact: c.Text == i.Caption, AsPyTorch: c.Text == predictions.GetProperty(i.File).GetString())).ToList();
+        Report("caption exact match", outcomes.Count(o => o.Exact) / (double)images.Count, reference.GetProperty("exact_match").GetDouble(), images.Count, outcomes.Count(o => o.AsPyTorch));
 
-        var one = images.Select((i, k) => (i, k)).Where(p => p.i.Objects.Count == 1).Select(p => exact[p.k]).ToList();
-        Report("caption exact match, one object", one.Count(e => e) / (double)one.Count, reference.GetProperty("exact_match_one_object").GetDouble(), one.Count, agreeing);
+        var one = outcomes.Where(o => o.OneObject).ToList();
+        Report("caption exact match, one object", one.Count(o => o.Exact) / (double)one.Count, reference.GetProperty("exact_match_one_object").GetDouble(), one.Count, one.Count(o => o.AsPyTorch));
     }
 
     [Fact]
