@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """PyTorch reference embeddings of the bundled tiny-clip for the SDK's parity test.
 
-Runs the training script's own model on its own preprocessing (Pillow bicubic shortest edge + center crop,
-numpy rescale/normalize: what CLIPImageProcessor does) for the committed held-out images
-tests/fixtures/Vision/shapes-s1001, and one text with its ids from models/README.md.
-Needs the checkpoint of the committed weights (.zoo-data/device/tiny-clip.pt[.npz], from
-tools/zoo/vision/train_on_device.sh; TINY_CLIP_CKPT overrides).
+Runs the training script's own model on its own preprocessing (Pillow resize to 64x64 with the resample of
+models/tiny-clip/preprocessor_config.json, numpy rescale/normalize: what CLIPImageProcessor does with
+size {height, width} and no crop) for the committed held-out images tests/fixtures/Vision/shapes-s1001, and one
+text with its ids from models/README.md.
+Needs the checkpoint of the committed weights (.zoo-data/v2/tiny-clip.pt[.npz], from tools/zoo/vision/train_clip.py;
+TINY_CLIP_CKPT overrides).
 
     /usr/bin/python3 tools/reference/clip_reference.py
 """
@@ -20,10 +21,10 @@ from PIL import Image
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools", "zoo", "vision"))
 import common  # noqa: E402
-from train_clip import TinyClip  # noqa: E402
+from train_clip import TinyClip, MEAN, STD  # noqa: E402
 
-# The committed weights came from the time-boxed GPU run (models/README.md); its portable checkpoint is kept here.
-CKPT = os.environ.get("TINY_CLIP_CKPT", os.path.join(ROOT, ".zoo-data", "device", "tiny-clip.pt"))
+# The committed weights' portable checkpoint (models/README.md says how they were trained).
+CKPT = os.environ.get("TINY_CLIP_CKPT", os.path.join(ROOT, ".zoo-data", "v2", "tiny-clip.pt"))
 
 vocab = json.load(open(os.path.join(ROOT, "models", "tiny-clip", "config.json")))["text_config"]["vocab_size"]
 model = TinyClip(vocab)
@@ -32,8 +33,10 @@ model.eval()
 
 folder = os.path.join(ROOT, "tests", "fixtures", "Vision", "shapes-s1001")
 files = sorted(f for f in os.listdir(folder) if f.endswith((".png", ".jpg")))
-u8 = np.stack([common.clip_resize_crop(Image.open(os.path.join(folder, f)), 64, 64) for f in files])
-px = torch.from_numpy(common.normalize(u8, common.CLIP_MEAN, common.CLIP_STD))
+pre = json.load(open(os.path.join(ROOT, "models", "tiny-clip", "preprocessor_config.json")))
+assert not pre["do_center_crop"] and pre["size"] == {"height": 64, "width": 64}, pre
+u8 = np.stack([common.squash_resize(Image.open(os.path.join(folder, f)), 64, pre["resample"]) for f in files])
+px = torch.from_numpy(common.normalize(u8, MEAN, STD))
 ids = torch.tensor([[588, 320, 582, 541, 320, 563, 521, 589]])
 with torch.no_grad():
     _, img = model.image_features(px)

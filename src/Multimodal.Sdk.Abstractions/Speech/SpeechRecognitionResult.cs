@@ -7,7 +7,14 @@ namespace Multimodal.Sdk;
 /// <param name="AverageLogProb">The average log-probability of the tokens of the window it was decoded in (the end token included).</param>
 /// <param name="NoSpeechProbability">The model's probability that its window holds no speech.</param>
 /// <param name="Tokens">The token ids it was decoded from, timestamp tokens included.</param>
-public sealed record SpeechSegment(TimeSpan Start, TimeSpan End, string Text, double AverageLogProb, double NoSpeechProbability, IReadOnlyList<int> Tokens);
+public sealed record SpeechSegment(TimeSpan Start, TimeSpan End, string Text, double AverageLogProb, double NoSpeechProbability, IReadOnlyList<int> Tokens)
+{
+    /// <summary>Gets the temperature its window was decoded at: 0 unless the fallback had to sample.</summary>
+    public float Temperature { get; init; }
+
+    /// <summary>Gets the compression ratio of its window's text (UTF-8 bytes over zlib-compressed bytes; 0 for no text).</summary>
+    public double CompressionRatio { get; init; }
+}
 
 /// <summary>The transcription (or translation) of one clip.</summary>
 /// <param name="Text">The whole text: the segments' texts joined by spaces.</param>

@@ -14,17 +14,17 @@ namespace Multimodal.Sdk;
 /// <remarks>Safe for concurrent use. Owns its ONNX Runtime sessions; dispose it to release them.</remarks>
 public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
 {
-    private const float NoSpeechThreshold = 0.6f;
-    private const double LogProbThreshold = -1.0;
-
     private readonly ModelSession _encoder;
-    private readonly OnnxDecoder _decoder;
+    private readonly IDecoder _decoder;
     private readonly Tokenizer _tokenizer;
     private readonly WhisperFeatureExtractor _features;
     private readonly GenerationConfig _generation;
     private readonly WhisperTokens _tokens;
     private readonly int _framesPerStep;
     private readonly string _modelPath;
+    private readonly string? _ffmpegPath;
+    private readonly int _vocabularySize;
+    private readonly int _textContext;
 
     /// <summary>Loads a Whisper model folder.</summary>
     /// <param name="modelPath">The model folder.</param>
@@ -36,23 +36,28 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
     {
     }
 
-    internal WhisperRecognizer(OnnxSessionFactory factory, string modelPath)
+    // decorate: tests wrap the decoder to see every step's tokens.
+    internal WhisperRecognizer(OnnxSessionFactory factory, string modelPath, Func<IDecoder, IDecoder>? decorate = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var folder = factory.OpenFolder(modelPath);
         folder.RequireModelType("The speech recognizer", "whisper");
         _modelPath = folder.Path;
+        _ffmpegPath = factory.Options.FfmpegPath;
         _tokenizer = Tokenizer.Load(folder);
         var featureConfig = AudioFeatureConfig.From(folder.GetJson("preprocessor_config.json"));
         _features = new WhisperFeatureExtractor(featureConfig);
         var generationJson = folder.TryGetJson("generation_config.json");
         _generation = GenerationConfig.From(generationJson, folder.Config);
         _tokens = ReadTokens(folder, generationJson, featureConfig);
+        _vocabularySize = folder.Config.TryGetInt32("vocab_size") ?? int.MaxValue;
+        _textContext = folder.Config.TryGetInt32("max_target_positions") ?? _generation.MaxLength ?? 448;
         _framesPerStep = Math.Max(1, (int)Math.Round(_tokens.TimeStep * featureConfig.SamplingRate / featureConfig.HopLength));
         _encoder = factory.Create(folder, "encoder_model").Require(["input_features"], ["last_hidden_state"]);
         try
         {
-            _decoder = OnnxDecoder.Open(factory, folder);
+            IDecoder decoder = OnnxDecoder.Open(factory, folder);
+            _decoder = decorate is null ? decoder : decorate(decoder);
         }
         catch
         {
@@ -65,22 +70,79 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
     public IReadOnlyList<string> Languages => [.. _tokens.Languages.Select(l => l.Key)];
 
     /// <inheritdoc/>
-    public async Task<SpeechRecognitionResult> TranscribeAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var run = new RunState();
-        var segments = new List<SpeechSegment>();
-        await foreach (var segment in RunAsync(audio, options, run, cancellationToken).ConfigureAwait(false))
-        {
-            segments.Add(segment);
-        }
-
-        var language = run.Language!;
-        return new SpeechRecognitionResult(string.Join(' ', segments.Select(s => s.Text).Where(t => t.Length > 0)), language.Code, language.Probability, segments);
-    }
+    public Task<SpeechRecognitionResult> TranscribeAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        CollectAsync(TranscribeStreamingAsync(audio, options, cancellationToken));
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
-        RunAsync(audio, options, new RunState(), cancellationToken);
+    public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var run = new RunState();
+        return RunAsync(OpenMemory(audio), audio.Duration, options, run, cancellationToken);
+    }
+
+    /// <summary>
+    /// Transcribes (or translates) encoded audio read from a stream, window by window: memory stays bounded by one
+    /// window whatever the length (a two-hour recording holds about 0.7 MB of samples at a time, not 460 MB).
+    /// </summary>
+    /// <param name="audio">WAV (in-process) or, with ffmpeg installed, any container ffmpeg decodes; read forward from its current position, need not be seekable, never disposed.</param>
+    /// <param name="options">Language, task, timestamps and decoding settings; <see langword="null"/> for the defaults (language detected, transcription).</param>
+    /// <param name="cancellationToken">Checked between blocks of samples, windows and decoding steps.</param>
+    /// <returns>The text, the language and the segments.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="audio"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The stream is not readable, or the language or task is not one the model knows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A decoding option is out of range.</exception>
+    /// <exception cref="InputDecodeException">The stream is not audio in a supported format, its header is inconsistent (a sample rate of 0, or more than 1024 times away from the model's), it is truncated, or it holds no samples.</exception>
+    /// <exception cref="MultimodalException">The model failed to run.</exception>
+    public Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        CollectAsync(TranscribeStreamingAsync(audio, options, cancellationToken));
+
+    /// <summary>Transcribes (or translates) an audio file window by window, with memory bounded by one window.</summary>
+    /// <param name="path">A WAV file, or with ffmpeg installed any file ffmpeg decodes (MP3, FLAC, M4A, ...).</param>
+    /// <param name="options">Language, task, timestamps and decoding settings; <see langword="null"/> for the defaults (language detected, transcription).</param>
+    /// <param name="cancellationToken">Checked between blocks of samples, windows and decoding steps.</param>
+    /// <returns>The text, the language and the segments.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or blank, or the language or task is not one the model knows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A decoding option is out of range.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InputDecodeException">The file is not audio in a supported format, its header is inconsistent, it is truncated, or it holds no samples.</exception>
+    /// <exception cref="MultimodalException">The model failed to run.</exception>
+    public Task<SpeechRecognitionResult> TranscribeAsync(string path, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        CollectAsync(TranscribeStreamingAsync(path, options, cancellationToken));
+
+    /// <summary>
+    /// Streams the segments of encoded audio read from a stream as each window is decoded, reading only as far as
+    /// the window being decoded: hours of audio with memory bounded by one window.
+    /// </summary>
+    /// <param name="audio">WAV (in-process) or, with ffmpeg installed, any container ffmpeg decodes; read forward from its current position, need not be seekable, never disposed.</param>
+    /// <param name="options">Language, task, timestamps and decoding settings; <see langword="null"/> for the defaults (language detected, transcription).</param>
+    /// <param name="cancellationToken">Checked between blocks of samples, windows and decoding steps.</param>
+    /// <returns>The segments in time order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="audio"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The stream is not readable, or the language or task is not one the model knows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A decoding option is out of range.</exception>
+    /// <exception cref="InputDecodeException">The stream is not audio in a supported format, its header is inconsistent, it is truncated (raised when reading reaches the early end), or it holds no samples.</exception>
+    /// <exception cref="MultimodalException">The model failed to run.</exception>
+    public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        return RunAsync(() => AudioReader.Open(audio, _features.Config.SamplingRate, _ffmpegPath), null, options, new RunState(), cancellationToken);
+    }
+
+    /// <summary>Streams the segments of an audio file as each window is decoded, with memory bounded by one window.</summary>
+    /// <param name="path">A WAV file, or with ffmpeg installed any file ffmpeg decodes (MP3, FLAC, M4A, ...).</param>
+    /// <param name="options">Language, task, timestamps and decoding settings; <see langword="null"/> for the defaults (language detected, transcription).</param>
+    /// <param name="cancellationToken">Checked between blocks of samples, windows and decoding steps.</param>
+    /// <returns>The segments in time order.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or blank, or the language or task is not one the model knows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A decoding option is out of range.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InputDecodeException">The file is not audio in a supported format, its header is inconsistent, it is truncated, or it holds no samples.</exception>
+    /// <exception cref="MultimodalException">The model failed to run.</exception>
+    public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(string path, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return RunAsync(() => AudioReader.Open(path, _features.Config.SamplingRate, _ffmpegPath), null, options, new RunState(), cancellationToken);
+    }
 
     /// <inheritdoc/>
     public Task<LanguageDetectionResult> DetectLanguageAsync(AudioData audio, CancellationToken cancellationToken = default)
@@ -127,71 +189,156 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
     /// <inheritdoc/>
     public override string ToString() => $"WhisperRecognizer({_modelPath})";
 
-    private async IAsyncEnumerable<SpeechSegment> RunAsync(AudioData audio, SpeechRecognitionOptions? options, RunState run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async Task<SpeechRecognitionResult> CollectAsync(IAsyncEnumerable<SpeechSegment> stream)
     {
-        var samples = Prepare(audio);
+        var segments = new List<SpeechSegment>();
+        await foreach (var segment in stream.ConfigureAwait(false))
+        {
+            segments.Add(segment);
+        }
+
+        var language = ((SegmentStream)stream).Run.Language!;
+        return new SpeechRecognitionResult(string.Join(' ', segments.Select(s => s.Text).Where(t => t.Length > 0)), language.Code, language.Probability, segments);
+    }
+
+    private Func<IAudioSampleReader> OpenMemory(AudioData audio)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        if (audio.Samples.IsEmpty)
+        {
+            throw new ArgumentException("The audio has no samples; speech recognition needs at least one.", nameof(audio));
+        }
+
+        int rate = _features.Config.SamplingRate;
+        return () =>
+        {
+            IAudioSampleReader reader = new MemorySampleReader(audio.Samples, audio.SampleRate);
+            return audio.SampleRate == rate ? reader : new ResamplingSampleReader(reader, rate);
+        };
+    }
+
+    private IAsyncEnumerable<SpeechSegment> RunAsync(Func<IAudioSampleReader> open, TimeSpan? duration, SpeechRecognitionOptions? options, RunState run, CancellationToken cancellationToken) =>
+        new SegmentStream(run, WindowsAsync(open, duration, options, run, cancellationToken));
+
+    private async IAsyncEnumerable<SpeechSegment> WindowsAsync(Func<IAudioSampleReader> open, TimeSpan? duration, SpeechRecognitionOptions? options, RunState run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var o = (SpeechRecognitionOptions)(options?.Clone() ?? new SpeechRecognitionOptions());
         int taskToken = TaskToken(o.Task);
         run.Language = ResolveLanguage(o.Language);
+        var plan = WhisperDecodingPlan.Resolve(o, _tokens, _tokenizer, _vocabularySize, _textContext, _generation);
 
-        // Fail on bad decoding options before any model runs.
-        _ = GenerationSettings.Resolve(_generation, o, 4);
-        var config = _features.Config;
-        if (samples.Length <= config.NSamples)
+        // Fail on bad decoding options before any audio is read or any model runs.
+        for (int i = 0; i < plan.Temperatures.Length; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var window = await Task.Run(() => DecodeWindow(samples, o, run, taskToken, o.Timestamps, cancellationToken), cancellationToken).ConfigureAwait(false);
+            _ = GenerationSettings.Resolve(_generation, plan.For(i), 4);
+        }
+
+        var config = _features.Config;
+        int hop = config.HopLength;
+        int windowFrames = config.NSamples / hop;
+        var previous = new PromptHistory(plan);
+        using var window = new AudioWindowBuffer(open(), config.NSamples);
+        var first = await Task.Run(() => window.MoveTo(0, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (first.IsEmpty)
+        {
+            throw new InputDecodeException("The audio holds no samples; speech recognition needs at least one.");
+        }
+
+        if (window.Ended && window.SamplesRead <= config.NSamples)
+        {
+            // One window: decoded without timestamps unless asked for, as one segment spanning the clip.
+            var single = await Task.Run(() => DecodeWindow(first, plan, run, taskToken, o.Timestamps, previous, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (IsSilence(single, plan))
+            {
+                yield break;
+            }
+
             if (o.Timestamps)
             {
-                foreach (var s in Segments(window, 0))
+                foreach (var s in Segments(single, 0))
                 {
                     yield return s;
                 }
             }
-            else if (Text(window.Tokens) is { Length: > 0 } text)
+            else if (Text(single.Tokens) is { Length: > 0 } text)
             {
-                yield return new SpeechSegment(TimeSpan.Zero, audio.Duration, text, window.AverageLogProb, window.NoSpeech, window.Tokens);
+                var end = duration ?? TimeSpan.FromSeconds((double)window.SamplesRead / config.SamplingRate);
+                yield return new SpeechSegment(TimeSpan.Zero, end, text, single.AverageLogProb, single.NoSpeech, single.Tokens)
+                {
+                    Temperature = single.Temperature,
+                    CompressionRatio = single.CompressionRatio,
+                };
             }
 
             yield break;
         }
 
         // Long audio: windows of n_samples, each starting where the last complete segment of the previous one ended.
-        int hop = config.HopLength;
-        int frames = samples.Length / hop;
-        int windowFrames = config.NSamples / hop;
-        int seek = 0;
-        while (seek < frames)
+        // Only the current window is in memory: samples are read as the seek moves forward.
+        long seek = 0;
+        while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int size = Math.Min(windowFrames, frames - seek);
-            var slice = samples.Slice(seek * hop, size * hop);
-            var window = await Task.Run(() => DecodeWindow(slice, o, run, taskToken, true, cancellationToken), cancellationToken).ConfigureAwait(false);
-            if (window.NoSpeech > NoSpeechThreshold && window.AverageLogProb < LogProbThreshold)
+            long at = seek;
+            var decoded = await Task.Run(
+                () =>
+                {
+                    var samples = window.MoveTo(at * hop, cancellationToken);
+                    long frames = window.Ended ? window.SamplesRead / hop : long.MaxValue;
+                    if (at >= frames)
+                    {
+                        return ((WindowResult?)null, 0);
+                    }
+
+                    int size = (int)Math.Min(windowFrames, frames - at);
+                    return (DecodeWindow(samples[..(size * hop)], plan, run, taskToken, true, previous, cancellationToken), size);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (decoded.Item1 is not { } result)
             {
-                seek += size;
+                yield break;
+            }
+
+            int windowSize = decoded.Item2;
+            if (IsSilence(result, plan))
+            {
+                seek += windowSize;
                 continue;
             }
 
             double offset = (double)seek * hop / config.SamplingRate;
-            foreach (var s in Segments(window, offset))
+            foreach (var s in Segments(result, offset))
             {
+                previous.Add(s.Tokens);
                 if (s.Text.Length > 0)
                 {
                     yield return s;
                 }
             }
 
-            seek += window.Seek is { } advance ? Math.Max(1, advance * _framesPerStep) : size;
+            previous.EndWindow(result.Temperature);
+            seek += result.Seek is { } advance ? Math.Max(1, advance * _framesPerStep) : windowSize;
         }
     }
 
-    private WindowResult DecodeWindow(ReadOnlyMemory<float> samples, SpeechRecognitionOptions options, RunState run, int taskToken, bool timestamps, CancellationToken cancellationToken)
+    // openai/whisper: a window is silence when p(no speech) is above the threshold, unless its text is likely enough.
+    private static bool IsSilence(WindowResult window, WhisperDecodingPlan plan) =>
+        plan.NoSpeechThreshold is { } noSpeech && window.NoSpeech > noSpeech
+        && !(plan.LogProbThreshold is { } logProb && window.AverageLogProb > logProb);
+
+    private WindowResult DecodeWindow(ReadOnlyMemory<float> samples, WhisperDecodingPlan plan, RunState run, int taskToken, bool timestamps, PromptHistory previous, CancellationToken cancellationToken)
     {
         using var encoded = Encode(samples.Span);
         var detection = Detect(encoded[0]);
         run.Language ??= detection.Language;
-        var prompt = new List<int> { _tokens.StartOfTranscript };
+        var prompt = new List<int>();
+        if (_tokens.StartOfPrevious is { } startOfPrevious && previous.Tokens.Count > 0)
+        {
+            prompt.Add(startOfPrevious);
+            prompt.AddRange(previous.Tokens);
+        }
+
+        prompt.Add(_tokens.StartOfTranscript);
         if (_tokens.Languages.Count > 0)
         {
             prompt.Add(run.Language.TokenId);
@@ -203,17 +350,40 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
             prompt.Add(_tokens.NoTimestamps);
         }
 
-        var settings = GenerationSettings.Resolve(_generation, options, prompt.Count);
-        var request = new GenerationRequest
+        WindowResult? result = null;
+        for (int attempt = 0; attempt < plan.Temperatures.Length; attempt++)
         {
-            Prompts = [prompt],
-            EncoderHiddenStates = encoded[0],
-            Processors = [new WhisperLogitsProcessor(_tokens, timestamps)],
-        };
-        var sequence = GenerationEngine.Generate(_decoder, request, settings, cancellationToken).First;
-        var tokens = sequence.EndedWithEos ? sequence.Tokens[..^1] : sequence.Tokens;
-        int? seek = timestamps ? WhisperSegmenter.Split(tokens, _tokens.TimestampBegin).Seek : null;
-        return new WindowResult(tokens, sequence.AverageLogProb, detection.NoSpeech, seek);
+            float temperature = plan.Temperatures[attempt];
+            var settings = GenerationSettings.Resolve(_generation, plan.For(attempt), prompt.Count);
+            var request = new GenerationRequest
+            {
+                Prompts = [prompt],
+                EncoderHiddenStates = encoded[0],
+                Processors = [new WhisperLogitsProcessor(plan.Tokens, timestamps)],
+            };
+            var candidates = GenerationEngine.Generate(_decoder, request, settings, cancellationToken).Sequences[0];
+            var sequence = temperature > 0 ? candidates.MaxBy(plan.Rank)! : candidates[0];
+            var tokens = sequence.EndedWithEos ? sequence.Tokens[..^1] : sequence.Tokens;
+            int? seek = timestamps ? WhisperSegmenter.Split(tokens, _tokens.TimestampBegin).Seek : null;
+            double ratio = WhisperDecodingPlan.CompressionRatio(Text(tokens));
+            result = new WindowResult(tokens, sequence.AverageLogProb, detection.NoSpeech, seek, temperature, ratio);
+            if (!NeedsFallback(result, plan))
+            {
+                break;
+            }
+        }
+
+        return result!;
+    }
+
+    // openai/whisper's decode_with_fallback: too repetitive or too unlikely, unless it is silence.
+    private static bool NeedsFallback(WindowResult r, WhisperDecodingPlan plan)
+    {
+        bool failed = (plan.CompressionRatioThreshold is { } cr && r.CompressionRatio > cr)
+            || (plan.LogProbThreshold is { } lp && r.AverageLogProb < lp);
+        bool silence = plan.NoSpeechThreshold is { } ns && r.NoSpeech > ns
+            && plan.LogProbThreshold is { } lp2 && r.AverageLogProb < lp2;
+        return failed && !silence;
     }
 
     private IEnumerable<SpeechSegment> Segments(WindowResult window, double offset)
@@ -227,7 +397,11 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
                 Text(tokens),
                 window.AverageLogProb,
                 window.NoSpeech,
-                tokens);
+                tokens)
+            {
+                Temperature = window.Temperature,
+                CompressionRatio = window.CompressionRatio,
+            };
         }
     }
 
@@ -362,6 +536,8 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
             NoSpeech = Token("<|nospeech|>") ?? Token("<|nocaptions|>"),
             Transcribe = generation.TaskToId.TryGetValue("transcribe", out int tr) ? tr : Token("<|transcribe|>") ?? throw Missing("transcribe task"),
             Translate = generation.TaskToId.TryGetValue("translate", out int tl) ? tl : Token("<|translate|>"),
+            StartOfPrevious = generationJson?.TryGetInt32("prev_sot_token_id") ?? Token("<|startofprev|>"),
+            StartOfLm = Token("<|startoflm|>"),
             Languages = languages,
             Suppress = generation.SuppressTokens,
             BeginSuppress = generation.BeginSuppressTokens,
@@ -374,11 +550,45 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
 
     private sealed record Detection(LanguageChoice Language, float[] LanguageProbabilities, float NoSpeech);
 
-    private sealed record WindowResult(int[] Tokens, double AverageLogProb, float NoSpeech, int? Seek);
+    private sealed record WindowResult(int[] Tokens, double AverageLogProb, float NoSpeech, int? Seek, float Temperature, double CompressionRatio);
 
     // The language of a call: given by the caller, or detected on the first window and kept for the rest.
     private sealed class RunState
     {
         public LanguageChoice? Language { get; set; }
+    }
+
+    // The segments of one call, with the call's state for the result once they are all read.
+    private sealed class SegmentStream(RunState run, IAsyncEnumerable<SpeechSegment> segments) : IAsyncEnumerable<SpeechSegment>
+    {
+        public RunState Run { get; } = run;
+
+        public IAsyncEnumerator<SpeechSegment> GetAsyncEnumerator(CancellationToken cancellationToken = default) => segments.GetAsyncEnumerator(cancellationToken);
+    }
+
+    // The previous text fed after <|startofprev|>: the initial prompt, then each decoded window's tokens, only the
+    // last ones that fit (so memory stays bounded on long audio); it starts over after a high-temperature window.
+    private sealed class PromptHistory(WhisperDecodingPlan plan)
+    {
+        private readonly List<int> _tokens = [.. plan.InitialPrompt.TakeLast(plan.MaxPromptTokens)];
+
+        public IReadOnlyList<int> Tokens => _tokens;
+
+        public void Add(IReadOnlyList<int> tokens)
+        {
+            _tokens.AddRange(tokens);
+            if (_tokens.Count > plan.MaxPromptTokens)
+            {
+                _tokens.RemoveRange(0, _tokens.Count - plan.MaxPromptTokens);
+            }
+        }
+
+        public void EndWindow(float temperature)
+        {
+            if (!plan.ConditionOnPreviousText || temperature > 0.5f)
+            {
+                _tokens.Clear();
+            }
+        }
     }
 }

@@ -19,6 +19,11 @@ internal sealed record WhisperTokens
 
     public required int Transcribe { get; init; }
 
+    /// <summary>Gets <c>&lt;|startofprev|&gt;</c>, which introduces previous text as a prompt; <see langword="null"/> when the model has none.</summary>
+    public int? StartOfPrevious { get; init; }
+
+    public int? StartOfLm { get; init; }
+
     public int? Translate { get; init; }
 
     /// <summary>Gets the language tokens by code (<c>en</c>), in the order of <c>lang_to_id</c>.</summary>

@@ -78,7 +78,9 @@ public sealed class WhisperRecognizerTests : IDisposable
     public async Task LongAudioIsDecodedBySequentialWindowsLikeTheReference()
     {
         var clip = TestData.Clip("long_12s.wav").GetProperty("long_form");
-        var result = await _recognizer.TranscribeAsync(TestData.Wav("long_12s.wav"), new SpeechRecognitionOptions { Language = "en", Timestamps = true });
+        // The reference decoder: greedy, no fallback, no previous-text prompt.
+        var options = new SpeechRecognitionOptions { Language = "en", Timestamps = true, Temperatures = [0f], ConditionOnPreviousText = false };
+        var result = await _recognizer.TranscribeAsync(TestData.Wav("long_12s.wav"), options);
         AssertSegmentsMatch(clip.GetProperty("segments"), result.Segments, 0.02);
         Assert.Equal(clip.GetProperty("text").GetString(), result.Text);
     }

@@ -24,6 +24,14 @@ CKPT = os.path.join(common.DATA, "tiny-clip.pt")
 SEED = 1234
 IMAGE, PATCH = 64, 8
 V_DIM, V_LAYERS, V_HEADS = 64, 2, 4
+# The vision tower is the bundled captioner's encoder (same size, same bilinear 64x64 input), frozen,
+# plus one trained block whose CLS token is pooled. Trained from scratch on center crops, the tower
+# reached 82% zero-shot in the time a run has, and the crop hides a third of the objects (the world's
+# canvases are 96..320 px on each side independently): the whole image, squashed, keeps every object.
+HEAD_LAYERS = 1
+ENCODER_INIT = os.path.join(common.DATA, "device", "tiny-captioner.pt")
+KIND = "bilinear64"
+MEAN, STD = common.HALF, common.HALF
 T_DIM, T_LAYERS, T_HEADS = 64, 2, 4
 PROJ = 64
 CTX = 77
@@ -69,6 +77,7 @@ class TinyClip(nn.Module):
     def __init__(self, vocab):
         super().__init__()
         self.vision = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS)
+        self.head = nn.ModuleList([Block(V_DIM, V_HEADS) for _ in range(HEAD_LAYERS)])
         self.post = nn.LayerNorm(V_DIM)
         self.text = TextTower(vocab)
         self.visual_projection = nn.Linear(V_DIM, PROJ, bias=False)
@@ -76,7 +85,13 @@ class TinyClip(nn.Module):
         self.logit_scale = nn.Parameter(torch.tensor(2.6592))
 
     def image_features(self, pixel_values):
-        h = self.vision(pixel_values)
+        return self.image_features_from_tokens(self.vision(pixel_values))
+
+    def image_features_from_tokens(self, vit_tokens):
+        """The trained part of the vision tower, over the frozen ViT's tokens."""
+        h = vit_tokens
+        for blk in self.head:
+            h = blk(h)
         return h, self.visual_projection(self.post(h[:, 0]))
 
     def text_features(self, input_ids, attention_mask):
@@ -128,7 +143,7 @@ def pad_batch(seqs, pad_id, length):
 
 
 def pixels(u8):
-    return torch.from_numpy(common.normalize(np.asarray(u8), common.CLIP_MEAN, common.CLIP_STD))
+    return torch.from_numpy(common.normalize(np.asarray(u8), MEAN, STD))
 
 
 def build_tokenizer(train_recs):
@@ -142,10 +157,15 @@ def train(args):
     np.random.seed(SEED)
     recs, arrs = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT, args.workers)
     dev = torch.device(args.device)
-    imgs = common.DeviceImages(arrs["crop64"], common.CLIP_MEAN, common.CLIP_STD, dev)
+    imgs = common.DeviceImages(arrs[KIND], MEAN, STD, dev)
     tok = build_tokenizer(recs)
     model = TinyClip(len(tok.vocab) + 2).to(dev)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
+    w, meta = common.load_ckpt(args.encoder_init)
+    model.vision.load_state_dict({k[len("encoder.vit."):]: v for k, v in w.items() if k.startswith("encoder.vit.")})
+    log(f"vision tower from {args.encoder_init} ({meta}), frozen")
+    for p in model.vision.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
         st = torch.load(CKPT, map_location=dev)
@@ -160,6 +180,10 @@ def train(args):
         if len(r["objects"]) == 1:
             t.append(prompt(r["objects"][0]["colour"], r["objects"][0]["shape"]))
         texts.append(t)
+    with torch.no_grad():  # the frozen ViT's tokens of every training image, once (fp16 halves the memory)
+        vit_tokens = torch.cat([model.vision(imgs[np.arange(lo, min(lo + 512, len(recs)))]).half()
+                                for lo in range(0, len(recs), 512)])
+    log(f"frozen ViT tokens {tuple(vit_tokens.shape)}")
     cache = {}
     g = torch.Generator().manual_seed(SEED)
     model.train()
@@ -174,12 +198,12 @@ def train(args):
         seqs = [cache.setdefault(s, tok.encode(s)) for s in strs]
         ids, mask = pad_batch(seqs, tok.eos_id, TRAIN_LEN)
         ids, mask = ids.to(dev), mask.to(dev)
-        px = imgs[idx]
+        tokens = vit_tokens[torch.as_tensor(idx, device=dev)].float()
         # with --minutes the schedule runs on wall time instead of steps (a time-boxed device run)
         frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
         for group in opt.param_groups:
             group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * 300 / args.steps))
-        _, ie = model.image_features(px)
+        _, ie = model.image_features_from_tokens(tokens)
         _, te = model.text_features(ids, mask)
         ie = F.normalize(ie, dim=-1)
         te = F.normalize(te, dim=-1)
@@ -211,7 +235,7 @@ def train(args):
 def evaluate_torch(model, tok):
     recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
     model.eval()
-    _, ie = model.image_features(pixels(arrs["crop64"]))
+    _, ie = model.image_features(pixels(arrs[KIND]))
     ie = F.normalize(ie, dim=-1)
     labels = [(c, s) for c in common.shapes.COLOUR_NAMES for s in common.shapes.SHAPES]
     ids, mask = pad_batch([tok.encode(prompt(c, s)) for c, s in labels], tok.eos_id, TRAIN_LEN)
@@ -294,19 +318,18 @@ def export(model, tok):
         "bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>",
         "unk_token": "<|endoftext|>"})
     write_json(os.path.join(OUT, "preprocessor_config.json"), {
-        "crop_size": {"height": IMAGE, "width": IMAGE},
-        "do_center_crop": True,
+        "do_center_crop": False,
         "do_convert_rgb": True,
         "do_normalize": True,
         "do_rescale": True,
         "do_resize": True,
         "feature_extractor_type": "CLIPFeatureExtractor",
-        "image_mean": common.CLIP_MEAN,
+        "image_mean": MEAN,
         "image_processor_type": "CLIPImageProcessor",
-        "image_std": common.CLIP_STD,
-        "resample": 3,
+        "image_std": STD,
+        "resample": 2,
         "rescale_factor": 1 / 255,
-        "size": {"shortest_edge": IMAGE},
+        "size": {"height": IMAGE, "width": IMAGE},
     })
     vocab = len(tok.vocab) + 2
     write_json(os.path.join(OUT, "config.json"), {
@@ -336,7 +359,7 @@ def export(model, tok):
             "model_type": "clip_vision_model",
             "hidden_size": V_DIM,
             "intermediate_size": 4 * V_DIM,
-            "num_hidden_layers": V_LAYERS,
+            "num_hidden_layers": V_LAYERS + HEAD_LAYERS,
             "num_attention_heads": V_HEADS,
             "image_size": IMAGE,
             "patch_size": PATCH,
@@ -354,7 +377,7 @@ def onnx_eval(model, tok, folder=OUT):
     recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
     model.eval()
     work = os.path.join(common.DATA, "tiny-clip-onnx")
-    px = pixels(arrs["crop64"])
+    px = pixels(arrs[KIND])
     labels = [prompt(c, s) for c in common.shapes.COLOUR_NAMES for s in common.shapes.SHAPES]
     caps = [r["caption"] for r in recs[:500]]
     texts = labels + caps
@@ -406,6 +429,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=2, help="processes generating the training set")
     ap.add_argument("--ckpt", default=CKPT)
+    ap.add_argument("--encoder-init", default=ENCODER_INIT, help="captioner checkpoint whose encoder ViT is frozen here")
     args = ap.parse_args()
     CKPT = args.ckpt
     torch.set_num_threads(1)
@@ -435,7 +459,8 @@ def main():
         "train": {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": args.steps,
                   "batch": args.batch, "seconds": round(elapsed), "device": train_device},
         "params": common.count_params(model),
-        "preprocessing": "Pillow bicubic shortest edge -> 64, center crop 64x64, rescale 1/255, CLIP mean/std",
+        "preprocessing": "Pillow bilinear resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
+        "vision_tower": "ViT = the tiny-captioner's encoder ViT (frozen) + 1 trained block, CLS pooled",
         "metrics": {k: {"pytorch": res[k], "onnx": ores[k]} for k in keys},
         "zero_shot_predictions_agree": res["zero_shot_predictions"] == ores["zero_shot_predictions"],
         "zero_shot_labels": [prompt(c, s) for c in common.shapes.COLOUR_NAMES for s in common.shapes.SHAPES],

@@ -27,13 +27,17 @@ OUT = os.path.join(common.ROOT, "models", "tiny-vlm")
 CKPT = os.path.join(common.DATA, "tiny-vlm.pt")
 SEED = 777
 IMAGE, PATCH = 64, 8
-V_DIM, V_LAYERS, V_HEADS = 96, 3, 4
+# The ViT is the bundled captioner's encoder (same size, same bilinear 64x64 input), frozen: BLIP-2's
+# recipe (a pretrained image encoder, a trained Q-Former and LM). Trained from scratch the ViT never
+# learned shapes in the time a run has (shape answers at chance after 2110 GPU steps).
+V_DIM, V_LAYERS, V_HEADS = 64, 2, 4
+ENCODER_INIT = os.path.join(common.DATA, "device", "tiny-captioner.pt")
 N_QUERIES, Q_LAYERS = 16, 2
 H, LAYERS, HEADS, INTER = 128, 3, 4, 256
 HEAD_DIM = H // HEADS
 N_POS = 128
 ROPE_THETA = 10000.0
-KIND = "bicubic64"  # SigLIP-style: 64x64 Pillow bicubic resize, no crop, mean/std 0.5
+KIND = "bilinear64"  # as the captioner: 64x64 Pillow bilinear resize, no crop, mean/std 0.5
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>"]
 MAX_NEW = 16
 
@@ -167,8 +171,12 @@ class VisionEncoder(nn.Module):
         self.projection = nn.Linear(V_DIM, H)
 
     def forward(self, pixel_values):
-        ctx = self.ln_vision(self.vit(pixel_values))
-        q = self.query_tokens.expand(pixel_values.shape[0], -1, -1)
+        return self.connect(self.vit(pixel_values))
+
+    def connect(self, vit_tokens):
+        """The trained part: Q-Former queries over the (frozen) ViT's tokens, projected to the LM."""
+        ctx = self.ln_vision(vit_tokens)
+        q = self.query_tokens.expand(vit_tokens.shape[0], -1, -1)
         for blk in self.qformer:
             q = blk(q, ctx=ctx)
         return self.projection(self.ln_q(q))
@@ -223,7 +231,13 @@ def train(args):
     ids_ = tok.special_ids
     img_id, end_id, pad_id = ids_["<image>"], ids_["<|im_end|>"], ids_["<|endoftext|>"]
     model = TinyVlm(len(tok.vocab)).to(dev)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    w, meta = common.load_ckpt(args.encoder_init)
+    model.vision.vit.load_state_dict({k[len("encoder.vit."):]: v for k, v in w.items() if k.startswith("encoder.vit.")})
+    model.vision.ln_vision.load_state_dict({k[len("encoder.ln."):]: v for k, v in w.items() if k.startswith("encoder.ln.")})
+    log(f"vision encoder from {args.encoder_init} ({meta}), frozen")
+    for p in model.vision.vit.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
         st = torch.load(CKPT, map_location=dev)
@@ -236,6 +250,11 @@ def train(args):
         w, meta = common.load_ckpt(args.init)
         model.load_state_dict(w)
         log(f"initialised from {args.init} ({meta})")
+    # the frozen ViT's tokens of every training image, computed once (fp16 to halve the memory)
+    with torch.no_grad():
+        vit_tokens = torch.cat([model.vision.vit(imgs[np.arange(lo, min(lo + 512, len(recs)))]).half()
+                                for lo in range(0, len(recs), 512)])
+    log(f"frozen ViT tokens {tuple(vit_tokens.shape)}")
     cache = {}
 
     def enc(s):
@@ -276,7 +295,7 @@ def train(args):
         frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
         for group in opt.param_groups:
             group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * 300 / args.steps))
-        feats = model.vision(imgs[idx]).repeat_interleave(Q, 0)
+        feats = model.vision.connect(vit_tokens[torch.as_tensor(idx, device=dev)].float()).repeat_interleave(Q, 0)
         emb = model.merge(ids, feats, img_id)
         pos = torch.arange(L, device=dev)[None].expand(len(seqs), -1)
         logits, _ = model.decoder(emb, am, pos)
@@ -419,7 +438,7 @@ def export(model, tok):
     write_json(os.path.join(OUT, "preprocessor_config.json"), {
         "do_convert_rgb": True, "do_normalize": True, "do_rescale": True, "do_resize": True,
         "image_mean": common.HALF, "image_std": common.HALF, "image_processor_type": "SiglipImageProcessor",
-        "processor_class": "LlavaProcessor", "resample": 3, "rescale_factor": 1 / 255,
+        "processor_class": "LlavaProcessor", "resample": 2, "rescale_factor": 1 / 255,
         "size": {"height": IMAGE, "width": IMAGE}})
     # LlavaProcessor expands <image> to (H // patch_size) * (W // patch_size) + num_additional_image_tokens
     # copies; with the Q-Former that must equal N_QUERIES, so patch_size here is the connector's
@@ -526,6 +545,7 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--ckpt", default=CKPT)
     ap.add_argument("--init", default="", help="start from these weights (save_ckpt path), fresh optimizer")
+    ap.add_argument("--encoder-init", default=ENCODER_INIT, help="captioner checkpoint whose encoder is the frozen ViT")
     args = ap.parse_args()
     CKPT = args.ckpt
     torch.set_num_threads(1)
@@ -554,7 +574,8 @@ def main():
                   "images_per_step": args.batch, "questions_per_image": args.questions,
                   "seconds": round(st["elapsed"]), "device": st.get("device", "cpu")},
         "params": common.count_params(model),
-        "preprocessing": "Pillow bicubic resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
+        "preprocessing": "Pillow bilinear resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
+        "vision_encoder": "ViT = the tiny-captioner's encoder (frozen); Q-Former, projection and LM trained",
         "prompt": render("{question}") + "  (<image> expanded to %d copies)" % N_QUERIES,
         "decoding": f"greedy, stop at <|im_end|>, max_new_tokens {MAX_NEW}",
         "metrics": {t: {"pytorch": res[t]["accuracy"], "onnx": ores[t]["accuracy"], "questions": res[t]["questions"]}

