@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""64 x 64 PNG crops of the shapes-s1001 fixtures: the exact pixels Pillow's CLIP preprocessing feeds tiny-clip.
+"""64 x 64 PNGs of the shapes-s1001 fixtures: the exact pixels Pillow's CLIP preprocessing feeds tiny-clip
+(the zoo's own preprocessing for the model, train_clip.KIND: a squash to 64 x 64 since 8ba77f5, a centre crop before).
 
     /usr/bin/python3 tools/bench/clip_crops.py
 
@@ -16,7 +17,8 @@ from PIL import Image
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tools", "zoo", "vision"))
-from common import clip_resize_crop  # noqa: E402
+import common  # noqa: E402
+import train_clip  # noqa: E402
 
 src = os.path.join(ROOT, "tests", "fixtures", "Vision", "shapes-s1001")
 dst = os.path.join(ROOT, "tests", "fixtures", "Vision", "clip-64")
@@ -24,4 +26,4 @@ os.makedirs(dst, exist_ok=True)
 for name in sorted(os.listdir(src)):
     if name.endswith((".png", ".jpg")):
         with Image.open(os.path.join(src, name)) as img:
-            Image.fromarray(clip_resize_crop(img, 64, 64)).save(os.path.join(dst, os.path.splitext(name)[0] + ".png"))
+            Image.fromarray(common._preprocess_all(img)[train_clip.KIND]).save(os.path.join(dst, os.path.splitext(name)[0] + ".png"))

@@ -3,9 +3,11 @@
 
     /usr/bin/python3 tools/zoo/shapes.py --seed 2027 --count 200 --out tests/fixtures/Vision/shapes-s2027
     /usr/bin/python3 tools/bench/heldout_pytorch.py tests/fixtures/Vision/shapes-s2027 \
-        [--zoo-data .zoo-data] > tests/fixtures/Vision/shapes-s2027-pytorch.json
+        [--zoo-data .zoo-data] [--clip-checkpoints DIR] > tests/fixtures/Vision/shapes-s2027-pytorch.json
 
-Loads the checkpoints the bundled ONNX folders were exported from (.zoo-data/device/tiny-*.pt.npz), rebuilds
+Loads the checkpoints the bundled ONNX folders were exported from (.zoo-data/device/tiny-*.pt.npz by default; a
+retrained model's folder with --clip-checkpoints / --captioner-checkpoints / --vlm-checkpoints, e.g.
+.zoo-data/v2 for the tiny-clip committed as 8ba77f5), rebuilds
 each tokenizer the way tools/zoo/vision/train_*.py do and checks it equals the bundled tokenizer.json, reads the
 image files with Pillow (the zoo's reference preprocessing in tools/zoo/vision/common.py) and scores with the
 zoo's metrics: zero-shot top-1 on one-object images, caption exact match, VQA accuracy per question type.
@@ -30,9 +32,9 @@ import train_clip  # noqa: E402
 import train_vlm  # noqa: E402
 
 
-def load_model(cls, vocab, zoo_data, name):
+def load_model(cls, vocab, checkpoints, name):
     model = cls(vocab)
-    with np.load(os.path.join(zoo_data, "device", f"{name}.pt.npz")) as z:
+    with np.load(os.path.join(checkpoints[name], f"{name}.pt.npz")) as z:
         model.load_state_dict({k: torch.from_numpy(z[k].copy()) for k in z.files})
     return model.eval()
 
@@ -56,11 +58,11 @@ def images(folder, recs):
 
 
 @torch.no_grad()
-def clip(recs, arrs, train_recs, zoo_data):
+def clip(recs, arrs, train_recs, checkpoints):
     tok = train_clip.build_tokenizer(train_recs)
     same_tokenizer(tok, "tiny-clip")
-    model = load_model(train_clip.TinyClip, len(tok.vocab) + 2, zoo_data, "tiny-clip")
-    _, ie = model.image_features(train_clip.pixels(arrs["crop64"]))
+    model = load_model(train_clip.TinyClip, len(tok.vocab) + 2, checkpoints, "tiny-clip")
+    _, ie = model.image_features(train_clip.pixels(arrs[train_clip.KIND]))
     ie = F.normalize(ie, dim=-1).numpy()
     labels = [(c, s) for c in common.shapes.COLOUR_NAMES for s in common.shapes.SHAPES]
     ids, mask = train_clip.pad_batch([tok.encode(train_clip.prompt(c, s)) for c, s in labels], tok.eos_id, train_clip.TRAIN_LEN)
@@ -79,10 +81,10 @@ def clip(recs, arrs, train_recs, zoo_data):
 
 
 @torch.no_grad()
-def captioner(recs, arrs, train_recs, zoo_data):
+def captioner(recs, arrs, train_recs, checkpoints):
     tok = train_captioner.build_tokenizer(train_recs)
     same_tokenizer(tok, "tiny-captioner")
-    model = load_model(train_captioner.Captioner, len(tok.vocab), zoo_data, "tiny-captioner")
+    model = load_model(train_captioner.Captioner, len(tok.vocab), checkpoints, "tiny-captioner")
     eos = tok.special_ids["<|endoftext|>"]
     gen = train_captioner.greedy(model, train_captioner.pixels(arrs[train_captioner.KIND]), eos)
     preds = [train_captioner.decode(tok, g.tolist(), eos) for g in gen]
@@ -90,10 +92,10 @@ def captioner(recs, arrs, train_recs, zoo_data):
 
 
 @torch.no_grad()
-def vlm(recs, arrs, zoo_data):
+def vlm(recs, arrs, checkpoints):
     tok = train_vlm.build_tokenizer()
     same_tokenizer(tok, "tiny-vlm")
-    model = load_model(train_vlm.TinyVlm, len(tok.vocab), zoo_data, "tiny-vlm")
+    model = load_model(train_vlm.TinyVlm, len(tok.vocab), checkpoints, "tiny-vlm")
     items = train_vlm.heldout_questions(recs)
     gens = train_vlm.greedy_torch(model, tok, train_vlm.pixels(arrs[train_vlm.KIND]), items)
     preds = train_vlm.answers(tok, gens)
@@ -107,23 +109,43 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("folder")
     ap.add_argument("--zoo-data", default=common.DATA)
+    for name in ("clip", "captioner", "vlm"):
+        ap.add_argument(f"--{name}-checkpoints", default=None, help=f"folder holding tiny-{name}.pt.npz")
+    ap.add_argument("--only", action="append", choices=["clip", "captioner", "vlm"],
+                    help="recompute only these models (repeatable), keeping the others from --base")
+    ap.add_argument("--base", help="an earlier output of this script to take the other models from")
     args = ap.parse_args()
+    checkpoints = {f"tiny-{n}": getattr(args, f"{n}_checkpoints") or os.path.join(args.zoo_data, "device")
+                   for n in ("clip", "captioner", "vlm")}
     torch.set_num_threads(1)
     with open(os.path.join(args.folder, "labels.jsonl"), encoding="utf-8") as f:
         recs = [json.loads(line) for line in f if line.strip()]
     with open(os.path.join(args.zoo_data, f"train-s{common.TRAIN_SEED}-n{common.TRAIN_COUNT}.jsonl"), encoding="utf-8") as f:
         train_recs = [json.loads(line) for _, line in zip(range(5000), f)]  # the tokenizers read recs[:5000]
     arrs = images(args.folder, recs)
-    json.dump({
-        "description": "The zoo's PyTorch models (.zoo-data/device/tiny-*.pt.npz, the checkpoints the bundled ONNX "
-                       "folders were exported from) on these files with Pillow preprocessing; "
-                       "tools/bench/heldout_pytorch.py",
+    only = set(args.only or ["clip", "captioner", "vlm"])
+    base = {}
+    if args.base:
+        with open(args.base, encoding="utf-8") as f:
+            base = json.load(f)
+    out = {
+        "description": "The zoo's PyTorch models (the checkpoints the bundled ONNX folders were exported from) on "
+                       "these files with Pillow preprocessing; tools/bench/heldout_pytorch.py",
         "folder": os.path.relpath(os.path.abspath(args.folder), ROOT),
         "images": len(recs),
-        "clip": clip(recs, arrs, train_recs, args.zoo_data),
-        "captioner": captioner(recs, arrs, train_recs, args.zoo_data),
-        "vlm": vlm(recs, arrs, args.zoo_data),
-    }, sys.stdout, indent=1, ensure_ascii=False)
+        "checkpoints": dict(base.get("checkpoints", {})),
+    }
+    runs = {"clip": lambda: clip(recs, arrs, train_recs, checkpoints),
+            "captioner": lambda: captioner(recs, arrs, train_recs, checkpoints),
+            "vlm": lambda: vlm(recs, arrs, checkpoints)}
+    for name, run in runs.items():
+        if name in only:
+            out[name] = run()
+            out["checkpoints"][f"tiny-{name}"] = os.path.relpath(os.path.abspath(checkpoints[f"tiny-{name}"]),
+                                                                 os.path.abspath(os.path.join(args.zoo_data, "..")))
+        else:
+            out[name] = base[name]
+    json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
