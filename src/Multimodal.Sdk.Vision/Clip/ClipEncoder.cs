@@ -155,6 +155,17 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         _combined?.Dispose();
     }
 
+    /// <summary>
+    /// Embeds an already preprocessed <c>[b, 3, H, W]</c> pixel tensor: the path <see cref="EmbedImagesAsync"/> takes
+    /// after preprocessing, without the batching into chunks. The SDK-overhead benchmark compares it with a raw
+    /// <c>InferenceSession.Run</c> on the same tensor.
+    /// </summary>
+    internal List<Embedding<float>> EmbedPixels(float[] pixels, long[] shape)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return RunImages(pixels, shape);
+    }
+
     private List<Embedding<float>> RunImages(float[] pixels, long[] shape)
     {
         using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
