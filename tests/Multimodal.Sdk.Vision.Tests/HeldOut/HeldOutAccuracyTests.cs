@@ -13,7 +13,12 @@ public sealed class HeldOutAccuracyTests(ITestOutputHelper output)
     private void Report(string what, double sdk, double pytorch, int items, int agreeing)
     {
         output.WriteLine($"{what}: SDK {sdk:P2}, PyTorch {pytorch:P2} ({items} items, {agreeing} answered as PyTorch did)");
-        Assert.True(Math.Abs(sdk - pytorch) <= HeldOutSet.Tolerance, $"{what}: SDK {sdk:P2} vs PyTorch {pytorch:P2}, more than one point apart");
+        // One point, or one item where a single item weighs more (94 zero-shot images: one item is 1.06 points). A
+        // JPEG decoded by ImageSharp differs from Pillow's libjpeg by a few levels (docs/preprocessing.md), enough to
+        // flip one near-even call: 000040.jpg decoded by Pillow gives the SDK PyTorch's "purple star" 0.490 against
+        // "purple square" 0.480; decoded by ImageSharp, "purple square" 0.607. More than one item is a real difference.
+        double tolerance = Math.Max(HeldOutSet.Tolerance, 1.0 / items + 1e-9);
+        Assert.True(Math.Abs(sdk - pytorch) <= tolerance, $"{what}: SDK {sdk:P2} vs PyTorch {pytorch:P2}, more than {tolerance:P2} apart");
     }
 
     [Fact]
@@ -29,6 +34,11 @@ public sealed class HeldOutAccuracyTests(ITestOutputHelper output)
         var predictions = reference.GetProperty("predictions");
         int correct = single.Zip(results).Count(p => p.Second.Top.Label == $"{p.First.Objects[0].Colour} {p.First.Objects[0].Shape}");
         int agreeing = single.Zip(results).Count(p => p.Second.Top.Label == predictions.GetProperty(p.First.File).GetString());
+        foreach (var (image, result) in single.Zip(results).Where(p => p.Second.Top.Label != predictions.GetProperty(p.First.File).GetString()))
+        {
+            output.WriteLine($"{image.File}: SDK {string.Join(", ", result.Labels.Take(2).Select(l => $"{l.Label} {l.Score:F3}"))}; PyTorch {predictions.GetProperty(image.File).GetString()}");
+        }
+
         Report("zero-shot top-1", (double)correct / single.Count, reference.GetProperty("zero_shot_top1").GetDouble(), single.Count, agreeing);
     }
 
