@@ -202,6 +202,26 @@ class DeviceImages:
         return (x - self.mean) / self.std
 
 
+def freeze_captioner_vit(vit, path, ln=None):
+    """Loads the captioner checkpoint's encoder ViT (and its final LayerNorm into `ln`, trainable) and freezes the ViT:
+    the zoo's one image encoder, shared by CLIP and the VLM."""
+    w, meta = load_ckpt(path)
+    vit.load_state_dict({k[len("encoder.vit."):]: v for k, v in w.items() if k.startswith("encoder.vit.")})
+    if ln is not None:
+        ln.load_state_dict({k[len("encoder.ln."):]: v for k, v in w.items() if k.startswith("encoder.ln.")})
+    for p in vit.parameters():
+        p.requires_grad_(False)
+    log(f"frozen ViT from {path} ({meta})")
+
+
+@torch.no_grad()
+def frozen_tokens(vit, imgs, count, chunk=512):
+    """The frozen ViT's tokens of every training image, computed once (fp16 halves the memory)."""
+    out = torch.cat([vit(imgs[np.arange(lo, min(lo + chunk, count))]).half() for lo in range(0, count, chunk)])
+    log(f"frozen ViT tokens {tuple(out.shape)}")
+    return out
+
+
 def cpu_state(model):
     return {k: v.detach().cpu() for k, v in model.state_dict().items()}
 

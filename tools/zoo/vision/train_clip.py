@@ -160,11 +160,7 @@ def train(args):
     imgs = common.DeviceImages(arrs[KIND], MEAN, STD, dev)
     tok = build_tokenizer(recs)
     model = TinyClip(len(tok.vocab) + 2).to(dev)
-    w, meta = common.load_ckpt(args.encoder_init)
-    model.vision.load_state_dict({k[len("encoder.vit."):]: v for k, v in w.items() if k.startswith("encoder.vit.")})
-    log(f"vision tower from {args.encoder_init} ({meta}), frozen")
-    for p in model.vision.parameters():
-        p.requires_grad_(False)
+    common.freeze_captioner_vit(model.vision, args.encoder_init)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -180,10 +176,7 @@ def train(args):
         if len(r["objects"]) == 1:
             t.append(prompt(r["objects"][0]["colour"], r["objects"][0]["shape"]))
         texts.append(t)
-    with torch.no_grad():  # the frozen ViT's tokens of every training image, once (fp16 halves the memory)
-        vit_tokens = torch.cat([model.vision(imgs[np.arange(lo, min(lo + 512, len(recs)))]).half()
-                                for lo in range(0, len(recs), 512)])
-    log(f"frozen ViT tokens {tuple(vit_tokens.shape)}")
+    vit_tokens = common.frozen_tokens(model.vision, imgs, len(recs))
     cache = {}
     g = torch.Generator().manual_seed(SEED)
     model.train()

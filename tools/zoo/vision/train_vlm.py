@@ -231,12 +231,7 @@ def train(args):
     ids_ = tok.special_ids
     img_id, end_id, pad_id = ids_["<image>"], ids_["<|im_end|>"], ids_["<|endoftext|>"]
     model = TinyVlm(len(tok.vocab)).to(dev)
-    w, meta = common.load_ckpt(args.encoder_init)
-    model.vision.vit.load_state_dict({k[len("encoder.vit."):]: v for k, v in w.items() if k.startswith("encoder.vit.")})
-    model.vision.ln_vision.load_state_dict({k[len("encoder.ln."):]: v for k, v in w.items() if k.startswith("encoder.ln.")})
-    log(f"vision encoder from {args.encoder_init} ({meta}), frozen")
-    for p in model.vision.vit.parameters():
-        p.requires_grad_(False)
+    common.freeze_captioner_vit(model.vision.vit, args.encoder_init, ln=model.vision.ln_vision)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -250,11 +245,7 @@ def train(args):
         w, meta = common.load_ckpt(args.init)
         model.load_state_dict(w)
         log(f"initialised from {args.init} ({meta})")
-    # the frozen ViT's tokens of every training image, computed once (fp16 to halve the memory)
-    with torch.no_grad():
-        vit_tokens = torch.cat([model.vision.vit(imgs[np.arange(lo, min(lo + 512, len(recs)))]).half()
-                                for lo in range(0, len(recs), 512)])
-    log(f"frozen ViT tokens {tuple(vit_tokens.shape)}")
+    vit_tokens = common.frozen_tokens(model.vision.vit, imgs, len(recs))
     cache = {}
 
     def enc(s):
