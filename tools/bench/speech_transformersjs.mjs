@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readWav, norm } from '../zoo/node/wav.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nodeModules = process.env.ZOO_NODE_MODULES ?? path.join(root, 'tools', 'zoo', 'node_modules');
@@ -17,28 +18,7 @@ const tjs = await import(pathToFileURL(path.join(pkgDir, pkg.exports.node.import
 const ortVersion = JSON.parse(fs.readFileSync(createRequire(path.join(pkgDir, 'package.json')).resolve('onnxruntime-node/package.json'), 'utf8')).version;
 const { env, pipeline, WhisperFeatureExtractor } = tjs;
 
-function readWav(file) {
-  const b = fs.readFileSync(file);
-  let off = 12;
-  let fmt = null;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const size = b.readUInt32LE(off + 4);
-    if (id === 'fmt ') fmt = { channels: b.readUInt16LE(off + 10), rate: b.readUInt32LE(off + 12), bits: b.readUInt16LE(off + 22) };
-    if (id === 'data') {
-      if (!fmt || fmt.channels !== 1 || fmt.rate !== 16000 || fmt.bits !== 16) throw new Error(`${file}: not 16 kHz mono 16-bit`);
-      const n = Math.floor(Math.min(size, b.length - off - 8) / 2);
-      const x = new Float32Array(n);
-      for (let i = 0; i < n; i++) x[i] = b.readInt16LE(off + 8 + 2 * i) / 32768;
-      return x;
-    }
-    off += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
 
-// The SDK joins segment texts with one space and collapses whitespace; so does this.
-const norm = (s) => s.trim().split(/\s+/).filter(Boolean).join(' ');
 
 async function loadAsr(modelDir, threads) {
   env.allowRemoteModels = false;

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { env, pipeline, AutoTokenizer, AutoProcessor } from '@huggingface/transformers';
+import { readWav, norm } from './wav.mjs';
 
 const [modelDir, fixturesDir, evalDir, torchResults, outPath] = process.argv.slice(2);
 env.allowRemoteModels = false;
@@ -15,27 +16,7 @@ env.allowLocalModels = true;
 env.localModelPath = path.dirname(path.resolve(modelDir));
 const modelId = path.basename(path.resolve(modelDir));
 
-function readWav(file) {
-  const b = fs.readFileSync(file);
-  let off = 12;
-  let fmt = null;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const size = b.readUInt32LE(off + 4);
-    if (id === 'fmt ') fmt = { channels: b.readUInt16LE(off + 10), rate: b.readUInt32LE(off + 12), bits: b.readUInt16LE(off + 22) };
-    if (id === 'data') {
-      if (!fmt || fmt.channels !== 1 || fmt.rate !== 16000 || fmt.bits !== 16) throw new Error(`${file}: not 16 kHz mono 16-bit`);
-      const n = size / 2;
-      const x = new Float32Array(n);
-      for (let i = 0; i < n; i++) x[i] = b.readInt16LE(off + 8 + 2 * i) / 32768;
-      return x;
-    }
-    off += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
 
-const norm = (s) => s.trim().split(/\s+/).filter(Boolean).join(' ');
 const result = {};
 
 // 1. features
