@@ -33,9 +33,10 @@ import train_vlm  # noqa: E402
 
 
 def load_model(cls, vocab, checkpoints, name):
-    model = cls(vocab)
     with np.load(os.path.join(checkpoints[name], f"{name}.pt.npz")) as z:
-        model.load_state_dict({k: torch.from_numpy(z[k].copy()) for k in z.files})
+        weights = {k: torch.from_numpy(z[k].copy()) for k in z.files}
+    model = cls(vocab, common.stem_of(weights))
+    model.load_state_dict(weights)
     return model.eval()
 
 

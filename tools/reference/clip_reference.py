@@ -27,8 +27,9 @@ from train_clip import TinyClip, MEAN, STD  # noqa: E402
 CKPT = os.environ.get("TINY_CLIP_CKPT", os.path.join(ROOT, ".zoo-data", "v3", "tiny-clip.pt"))
 
 vocab = json.load(open(os.path.join(ROOT, "models", "tiny-clip", "config.json")))["text_config"]["vocab_size"]
-model = TinyClip(vocab)
-model.load_state_dict(common.load_ckpt(CKPT)[0])
+weights = common.load_ckpt(CKPT)[0]
+model = TinyClip(vocab, common.stem_of(weights))
+model.load_state_dict(weights)
 model.eval()
 
 folder = os.path.join(ROOT, "tests", "fixtures", "Vision", "shapes-s1001")

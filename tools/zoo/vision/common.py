@@ -167,12 +167,32 @@ class Block(nn.Module):
         return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
 
 
-class ViT(nn.Module):
-    """CLIP-style vision tower: patch conv (no bias), CLS, positions, pre-LN, blocks."""
+class ConvStem(nn.Module):
+    """Three 3x3 stride-2 convolutions (total stride 8) in place of the 8x8 patch projection: early
+    convolutions make a small ViT learn local shape far faster (Xiao et al. 2021, "Early convolutions help
+    transformers see better")."""
 
-    def __init__(self, image=64, patch=8, dim=96, layers=3, heads=4):
+    def __init__(self, dim, widths=(24, 48)):
         super().__init__()
-        self.patch = nn.Conv2d(3, dim, patch, patch, bias=False)
+        a, b = widths
+        self.c1 = nn.Conv2d(3, a, 3, 2, 1)
+        self.c2 = nn.Conv2d(a, b, 3, 2, 1)
+        self.c3 = nn.Conv2d(b, dim, 3, 2, 1)
+
+    def forward(self, x):
+        return self.c3(F.gelu(self.c2(F.gelu(self.c1(x)))))
+
+
+class ViT(nn.Module):
+    """CLIP-style vision tower: patch conv (no bias) or a convolutional stem, CLS, positions, pre-LN, blocks."""
+
+    def __init__(self, image=64, patch=8, dim=96, layers=3, heads=4, stem="patch"):
+        super().__init__()
+        if stem == "conv":
+            assert patch == 8, "the convolutional stem has a total stride of 8"
+            self.stem = ConvStem(dim)
+        else:
+            self.patch = nn.Conv2d(3, dim, patch, patch, bias=False)
         n = (image // patch) ** 2
         self.cls = nn.Parameter(torch.randn(dim) * 0.02)
         self.pos = nn.Parameter(torch.randn(n + 1, dim) * 0.02)
@@ -180,7 +200,7 @@ class ViT(nn.Module):
         self.blocks = nn.ModuleList([Block(dim, heads) for _ in range(layers)])
 
     def forward(self, pixel_values):
-        x = self.patch(pixel_values).flatten(2).transpose(1, 2)
+        x = (self.stem if hasattr(self, "stem") else self.patch)(pixel_values).flatten(2).transpose(1, 2)
         cls = self.cls.expand(x.shape[0], 1, -1)
         x = self.pre(torch.cat([cls, x], 1) + self.pos)
         for blk in self.blocks:
@@ -200,6 +220,22 @@ class DeviceImages:
     def __getitem__(self, idx):
         x = self.x[torch.as_tensor(idx, device=self.device)].permute(0, 3, 1, 2).float() * (1 / 255)
         return (x - self.mean) / self.std
+
+
+def stem_config(vit):
+    """config.json fields describing a ViT's patch embedding when it is the convolutional stem (no Hugging Face
+    field names one; ONNX consumers do not read them): nothing for the plain 8x8 patch projection."""
+    if not hasattr(vit, "stem"):
+        return {}
+    s = vit.stem
+    return {"patch_embedding": "conv_stem",
+            "conv_stem_channels": [s.c1.out_channels, s.c2.out_channels, s.c3.out_channels],
+            "conv_stem_kernel_size": 3, "conv_stem_stride": 2, "conv_stem_activation": "gelu"}
+
+
+def stem_of(weights):
+    """The stem ("patch" or "conv") of the (one) ViT in a model's weights, the dict load_ckpt returns."""
+    return "conv" if any(".stem." in k for k in weights) else "patch"
 
 
 def freeze_captioner_vit(vit, path, ln=None):
@@ -237,18 +273,26 @@ def save_ckpt(path, **state):
     # may train these runs a newer torch than Debian's 1.13)
     np.savez(path + ".npz.tmp.npz", **{k: v.numpy() for k, v in state["model"].items()})
     os.replace(path + ".npz.tmp.npz", path + ".npz")
-    write_json(path + ".json", {k: v for k, v in state.items() if k in ("step", "elapsed", "device")})
+    write_json(path + ".json", {k: v for k, v in state.items() if k in ("step", "elapsed", "device", "args")})
 
 
 def load_ckpt(path):
-    """(model state, metadata {step, elapsed, device}), from the portable copy when there is one."""
+    """(model state, metadata {step, elapsed, device, args}), from the portable copy when there is one."""
     if not os.path.exists(path + ".npz"):
         st = torch.load(path, map_location="cpu")
-        return st["model"], {k: st[k] for k in ("step", "elapsed", "device") if k in st}
+        return st["model"], {k: st[k] for k in ("step", "elapsed", "device", "args") if k in st}
     with np.load(path + ".npz") as z:
         model = {k: torch.from_numpy(z[k].copy()) for k in z.files}
     with open(path + ".json") as f:
         return model, json.load(f)
+
+
+def trained_with(meta, args, *names):
+    """Sets `names` of the parsed args to the values the checkpoint was trained with (its metadata's "args"), so an
+    --export-only run reports the run's batch sizes, not its own defaults."""
+    for n in names:
+        if n in meta.get("args", {}):
+            setattr(args, n, meta["args"][n])
 
 
 def lr_at(step, total, peak, warm=300):

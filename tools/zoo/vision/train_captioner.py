@@ -117,9 +117,9 @@ class Decoder(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self):
+    def __init__(self, stem):
         super().__init__()
-        self.vit = ViT(IMAGE, PATCH, E_DIM, E_LAYERS, E_HEADS)
+        self.vit = ViT(IMAGE, PATCH, E_DIM, E_LAYERS, E_HEADS, stem=stem)
         self.ln = nn.LayerNorm(E_DIM)
 
     def forward(self, pixel_values):
@@ -127,9 +127,9 @@ class Encoder(nn.Module):
 
 
 class Captioner(nn.Module):
-    def __init__(self, vocab):
+    def __init__(self, vocab, stem="patch"):
         super().__init__()
-        self.encoder = Encoder()
+        self.encoder = Encoder(stem)
         self.decoder = Decoder(vocab)
 
 
@@ -168,10 +168,12 @@ def train(args):
     imgs = common.DeviceImages(arrs[KIND], common.HALF, common.HALF, dev)
     tok = build_tokenizer(recs)
     eos = tok.special_ids["<|endoftext|>"]
-    model = Captioner(len(tok.vocab)).to(dev)
+    resume = os.path.exists(CKPT)
+    stem = common.stem_of(common.load_ckpt(CKPT)[0]) if resume else args.stem
+    model = Captioner(len(tok.vocab), stem).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
-    if os.path.exists(CKPT):
+    if resume:
         st = torch.load(CKPT, map_location=dev)
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
@@ -216,7 +218,7 @@ def train(args):
             elapsed += time.time() - t0
             t0 = time.time()
         if step % 200 == 0 or frac >= 1.0:
-            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
                              elapsed=elapsed + time.time() - t0, device=str(dev))
     return model.cpu(), tok
 
@@ -333,7 +335,7 @@ def export(model, tok):
         "encoder": {"model_type": "vit", "architectures": ["ViTModel"], "hidden_size": E_DIM,
                     "num_hidden_layers": E_LAYERS, "num_attention_heads": E_HEADS, "intermediate_size": 4 * E_DIM,
                     "hidden_act": "gelu", "image_size": IMAGE, "patch_size": PATCH, "num_channels": 3,
-                    "qkv_bias": True, "layer_norm_eps": 1e-5},
+                    "qkv_bias": True, "layer_norm_eps": 1e-5, **common.stem_config(model.encoder.vit)},
         "decoder": {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": vocab,
                     "n_positions": N_POS, "n_ctx": N_POS, "n_embd": D_DIM, "n_layer": D_LAYERS, "n_head": D_HEADS,
                     "n_inner": 4 * D_DIM, "activation_function": "gelu", "layer_norm_epsilon": 1e-5,
@@ -399,19 +401,24 @@ def main():
     ap.add_argument("--workers", type=int, default=2, help="processes generating the training set")
     ap.add_argument("--ckpt", default=CKPT)
     ap.add_argument("--init", default="", help="start from these weights (save_ckpt path), fresh optimizer")
+    ap.add_argument("--stem", choices=("patch", "conv"), default="patch",
+                    help="the encoder's patch embedding: one 8x8 projection, or common.ConvStem")
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     CKPT = args.ckpt
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     if args.export_only:
         recs, _ = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT)
         tok = build_tokenizer(recs)
-        model = Captioner(len(tok.vocab))
-        model.load_state_dict(common.load_ckpt(CKPT)[0])
+        weights = common.load_ckpt(CKPT)[0]
+        model = Captioner(len(tok.vocab), common.stem_of(weights))
+        model.load_state_dict(weights)
     else:
         model, tok = train(args)
         if args.train_only:
             return
     st = common.load_ckpt(CKPT)[1]
+    common.trained_with(st, args, "batch")
     elapsed, steps = st["elapsed"], st["step"]
     log(f"training time {elapsed / 60:.1f} min")
     res, preds = evaluate_torch(model, tok)

@@ -74,9 +74,9 @@ class TextTower(nn.Module):
 
 
 class TinyClip(nn.Module):
-    def __init__(self, vocab):
+    def __init__(self, vocab, stem="patch"):
         super().__init__()
-        self.vision = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS)
+        self.vision = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS, stem=stem)
         self.head = nn.ModuleList([Block(V_DIM, V_HEADS) for _ in range(HEAD_LAYERS)])
         self.post = nn.LayerNorm(V_DIM)
         self.text = TextTower(vocab)
@@ -159,7 +159,7 @@ def train(args):
     dev = torch.device(args.device)
     imgs = common.DeviceImages(arrs[KIND], MEAN, STD, dev)
     tok = build_tokenizer(recs)
-    model = TinyClip(len(tok.vocab) + 2).to(dev)
+    model = TinyClip(len(tok.vocab) + 2, common.stem_of(common.load_ckpt(args.encoder_init)[0])).to(dev)
     common.freeze_captioner_vit(model.vision, args.encoder_init)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
     step, elapsed = 0, 0.0
@@ -219,7 +219,7 @@ def train(args):
             elapsed += time.time() - t0
             t0 = time.time()
         if step % 200 == 0 or frac >= 1.0:
-            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
                              elapsed=elapsed + time.time() - t0, device=str(dev))
     return model.cpu(), tok
 
@@ -360,6 +360,7 @@ def export(model, tok):
             "hidden_act": "gelu",
             "layer_norm_eps": 1e-5,
             "projection_dim": PROJ,
+            **common.stem_config(model.vision),
         },
     })
 
@@ -423,19 +424,22 @@ def main():
     ap.add_argument("--workers", type=int, default=2, help="processes generating the training set")
     ap.add_argument("--ckpt", default=CKPT)
     ap.add_argument("--encoder-init", default=ENCODER_INIT, help="captioner checkpoint whose encoder ViT is frozen here")
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     CKPT = args.ckpt
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     if args.export_only:
         recs, _ = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT)
         tok = build_tokenizer(recs)
-        model = TinyClip(len(tok.vocab) + 2)
-        model.load_state_dict(common.load_ckpt(CKPT)[0])
+        weights = common.load_ckpt(CKPT)[0]
+        model = TinyClip(len(tok.vocab) + 2, common.stem_of(weights))
+        model.load_state_dict(weights)
     else:
         model, tok = train(args)
         if args.train_only:
             return
     st = common.load_ckpt(CKPT)[1]
+    common.trained_with(st, args, "batch")
     elapsed, args.steps = st["elapsed"], st["step"]
     train_device = st.get("device", "cpu")
     log(f"training time {elapsed / 60:.1f} min")

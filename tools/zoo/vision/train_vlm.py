@@ -161,9 +161,9 @@ class Decoder(nn.Module):
 
 
 class VisionEncoder(nn.Module):
-    def __init__(self):
+    def __init__(self, stem):
         super().__init__()
-        self.vit = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS)
+        self.vit = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS, stem=stem)
         self.ln_vision = nn.LayerNorm(V_DIM)
         self.query_tokens = nn.Parameter(torch.randn(N_QUERIES, V_DIM) * 0.02)
         self.qformer = nn.ModuleList([Block(V_DIM, V_HEADS, cross_dim=V_DIM) for _ in range(Q_LAYERS)])
@@ -183,9 +183,9 @@ class VisionEncoder(nn.Module):
 
 
 class TinyVlm(nn.Module):
-    def __init__(self, vocab):
+    def __init__(self, vocab, stem="patch"):
         super().__init__()
-        self.vision = VisionEncoder()
+        self.vision = VisionEncoder(stem)
         self.embed_tokens = nn.Embedding(vocab, H)
         self.decoder = Decoder(vocab)
 
@@ -230,7 +230,7 @@ def train(args):
     tok = build_tokenizer()
     ids_ = tok.special_ids
     img_id, end_id, pad_id = ids_["<image>"], ids_["<|im_end|>"], ids_["<|endoftext|>"]
-    model = TinyVlm(len(tok.vocab)).to(dev)
+    model = TinyVlm(len(tok.vocab), common.stem_of(common.load_ckpt(args.encoder_init)[0])).to(dev)
     common.freeze_captioner_vit(model.vision.vit, args.encoder_init, ln=model.vision.ln_vision)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
@@ -301,7 +301,7 @@ def train(args):
             elapsed += time.time() - t0
             t0 = time.time()
         if step % 200 == 0 or frac >= 1.0:
-            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
                              elapsed=elapsed + time.time() - t0, device=str(dev))
     return model.cpu(), tok
 
@@ -461,7 +461,7 @@ def export(model, tok):
         "vision_config": {
             "model_type": "clip_vision_model", "hidden_size": V_DIM, "intermediate_size": 4 * V_DIM,
             "num_hidden_layers": V_LAYERS, "num_attention_heads": V_HEADS, "image_size": IMAGE, "patch_size": PATCH,
-            "num_channels": 3, "hidden_act": "gelu", "layer_norm_eps": 1e-5},
+            "num_channels": 3, "hidden_act": "gelu", "layer_norm_eps": 1e-5, **common.stem_config(model.vision.vit)},
         "qformer_config": {"model_type": "blip_2_qformer", "hidden_size": V_DIM, "num_hidden_layers": Q_LAYERS,
                            "num_attention_heads": V_HEADS, "intermediate_size": 4 * V_DIM,
                            "encoder_hidden_size": V_DIM, "num_query_tokens": N_QUERIES},
@@ -537,18 +537,21 @@ def main():
     ap.add_argument("--ckpt", default=CKPT)
     ap.add_argument("--init", default="", help="start from these weights (save_ckpt path), fresh optimizer")
     ap.add_argument("--encoder-init", default=ENCODER_INIT, help="captioner checkpoint whose encoder is the frozen ViT")
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     CKPT = args.ckpt
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     if args.export_only:
         tok = build_tokenizer()
-        model = TinyVlm(len(tok.vocab))
-        model.load_state_dict(common.load_ckpt(CKPT)[0])
+        weights = common.load_ckpt(CKPT)[0]
+        model = TinyVlm(len(tok.vocab), common.stem_of(weights))
+        model.load_state_dict(weights)
     else:
         model, tok = train(args)
         if args.train_only:
             return
     st = common.load_ckpt(CKPT)[1]
+    common.trained_with(st, args, "batch", "questions")
     log(f"training time {st['elapsed'] / 60:.1f} min")
     res, preds, items = evaluate_torch(model, tok)
     log(res)

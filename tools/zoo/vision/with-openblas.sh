@@ -11,5 +11,5 @@ if [ ! -e "$lib/libblas.so.3" ]; then
   (cd "$dir" && apt-get download libopenblas0-pthread && dpkg-deb -x libopenblas0-pthread_*.deb root)
 fi
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export OPENBLAS_NUM_THREADS=1
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 exec "$@"

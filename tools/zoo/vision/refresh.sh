@@ -1,0 +1,31 @@
+#!/bin/sh
+# After a vision retrain: export the three models from the checkpoints in DIR (tiny-captioner.pt, tiny-clip.pt,
+# tiny-vlm.pt and their .npz copies) and regenerate every committed fixture that holds their PyTorch outputs.
+#
+#   tools/zoo/vision/refresh.sh .zoo-data/v4 [captioner clip vlm]
+#
+# Writes models/tiny-*/ (ONNX, configs, eval.json with held-out numbers, PyTorch vs ONNX), then
+# tests/fixtures/Vision/clip_reference.json, shapes-s2027-pytorch.json and clip_transformersjs.json.
+# The models are exported one after another; the fixtures read every model, so they follow the exports.
+# CPU only, about 10 minutes. The numbers for models/README.md and docs/evaluation.md are printed by the
+# exports (eval.json) and by `node tools/zoo/node/vision.mjs clip|vlm 300` (transformers.js).
+set -e
+cd "$(dirname "$0")/../../.."
+dir="${1:?usage: refresh.sh CHECKPOINT_DIR [captioner clip vlm]}"
+shift
+models="${*:-captioner clip vlm}"
+py="tools/zoo/vision/with-openblas.sh /usr/bin/python3"
+for m in $models; do
+  echo "== export tiny-$m from $dir/tiny-$m.pt"
+  $py tools/zoo/vision/train_$m.py --export-only --ckpt "$dir/tiny-$m.pt"
+done
+echo "== tests/fixtures/Vision/clip_reference.json"
+TINY_CLIP_CKPT="$dir/tiny-clip.pt" $py tools/reference/clip_reference.py
+echo "== tests/fixtures/Vision/shapes-s2027-pytorch.json"
+tmp="$(mktemp)"
+$py tools/bench/heldout_pytorch.py tests/fixtures/Vision/shapes-s2027 \
+  --clip-checkpoints "$dir" --captioner-checkpoints "$dir" --vlm-checkpoints "$dir" > "$tmp"
+mv "$tmp" tests/fixtures/Vision/shapes-s2027-pytorch.json
+echo "== tests/fixtures/Vision/clip_transformersjs.json"
+node tools/bench/clip_transformersjs.mjs > "$tmp"
+mv "$tmp" tests/fixtures/Vision/clip_transformersjs.json
