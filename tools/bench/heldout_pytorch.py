@@ -5,9 +5,9 @@
     /usr/bin/python3 tools/bench/heldout_pytorch.py tests/fixtures/Vision/shapes-s2027 \
         [--zoo-data .zoo-data] [--clip-checkpoints DIR] > tests/fixtures/Vision/shapes-s2027-pytorch.json
 
-Loads the checkpoints the bundled ONNX folders were exported from (.zoo-data/device/tiny-*.pt.npz by default; a
+Loads the checkpoints the bundled ONNX folders were exported from (.zoo-data/v4/tiny-*.pt.npz by default; a
 retrained model's folder with --clip-checkpoints / --captioner-checkpoints / --vlm-checkpoints, e.g.
-.zoo-data/v2 for the tiny-clip committed as 8ba77f5), rebuilds
+.zoo-data/v2 for the patch-stem tiny-clip committed as 8ba77f5), rebuilds
 each tokenizer the way tools/zoo/vision/train_*.py do and checks it equals the bundled tokenizer.json, reads the
 image files with Pillow (the zoo's reference preprocessing in tools/zoo/vision/common.py) and scores with the
 zoo's metrics: zero-shot top-1 on one-object images, caption exact match, VQA accuracy per question type.
@@ -116,7 +116,7 @@ def main():
                     help="recompute only these models (repeatable), keeping the others from --base")
     ap.add_argument("--base", help="an earlier output of this script to take the other models from")
     args = ap.parse_args()
-    checkpoints = {f"tiny-{n}": getattr(args, f"{n}_checkpoints") or os.path.join(args.zoo_data, "device")
+    checkpoints = {f"tiny-{n}": getattr(args, f"{n}_checkpoints") or os.path.join(args.zoo_data, "v4")
                    for n in ("clip", "captioner", "vlm")}
     torch.set_num_threads(1)
     with open(os.path.join(args.folder, "labels.jsonl"), encoding="utf-8") as f:

@@ -5,7 +5,7 @@ Runs the training script's own model on its own preprocessing (Pillow resize to 
 models/tiny-clip/preprocessor_config.json, numpy rescale/normalize: what CLIPImageProcessor does with
 size {height, width} and no crop) for the committed held-out images tests/fixtures/Vision/shapes-s1001, and one
 text with its ids from models/README.md.
-Needs the checkpoint of the committed weights (.zoo-data/v3/tiny-clip.pt[.npz], from tools/zoo/vision/train_clip.py;
+Needs the checkpoint of the committed weights (.zoo-data/v4/tiny-clip.pt[.npz], from tools/zoo/vision/train_clip.py;
 TINY_CLIP_CKPT overrides).
 
     /usr/bin/python3 tools/reference/clip_reference.py
@@ -24,7 +24,7 @@ import common  # noqa: E402
 from train_clip import TinyClip, MEAN, STD  # noqa: E402
 
 # The committed weights' portable checkpoint (models/README.md says how they were trained).
-CKPT = os.environ.get("TINY_CLIP_CKPT", os.path.join(ROOT, ".zoo-data", "v3", "tiny-clip.pt"))
+CKPT = os.environ.get("TINY_CLIP_CKPT", os.path.join(common.COMMITTED, "tiny-clip.pt"))
 
 vocab = json.load(open(os.path.join(ROOT, "models", "tiny-clip", "config.json")))["text_config"]["vocab_size"]
 weights = common.load_ckpt(CKPT)[0]

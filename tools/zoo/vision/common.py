@@ -23,6 +23,9 @@ CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
 HALF = [0.5, 0.5, 0.5]
 
+# the checkpoints the committed models/tiny-{captioner,clip,vlm} were exported from (local, not committed)
+COMMITTED = os.path.join(DATA, "v4")
+
 TRAIN_SEED, TRAIN_COUNT = 0, 30000
 HELDOUT_SEED, HELDOUT_COUNT = 1001, 1000
 

@@ -29,7 +29,7 @@ V_DIM, V_LAYERS, V_HEADS = 64, 2, 4
 # reached 82% zero-shot in the time a run has, and the crop hides a third of the objects (the world's
 # canvases are 96..320 px on each side independently): the whole image, squashed, keeps every object.
 HEAD_LAYERS = 1
-ENCODER_INIT = os.path.join(common.DATA, "device", "tiny-captioner.pt")
+ENCODER_INIT = os.path.join(common.COMMITTED, "tiny-captioner.pt")
 KIND = "bilinear64"
 MEAN, STD = common.HALF, common.HALF
 T_DIM, T_LAYERS, T_HEADS = 64, 2, 4

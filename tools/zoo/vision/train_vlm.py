@@ -31,7 +31,7 @@ IMAGE, PATCH = 64, 8
 # recipe (a pretrained image encoder, a trained Q-Former and LM). Trained from scratch the ViT never
 # learned shapes in the time a run has (shape answers at chance after 2110 GPU steps).
 V_DIM, V_LAYERS, V_HEADS = 64, 2, 4
-ENCODER_INIT = os.path.join(common.DATA, "device", "tiny-captioner.pt")
+ENCODER_INIT = os.path.join(common.COMMITTED, "tiny-captioner.pt")
 N_QUERIES, Q_LAYERS = 16, 2
 H, LAYERS, HEADS, INTER = 128, 3, 4, 256
 HEAD_DIM = H // HEADS
