@@ -114,7 +114,8 @@ internal static class DemoCommand
             watch.Restart();
             var image = new DataContent(await File.ReadAllBytesAsync(images[^1], cancellationToken), images[^1].EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg");
             var history = new List<ChatMessage>();
-            foreach (var question in new[] { "describe the image.", "how many shapes are there?" })
+            // tiny-vlm learnt single turns only (models/README.md): a size question is one it still answers with a turn in its history
+            foreach (var question in new[] { "describe the image.", "is the circle large or small?" })
             {
                 history.Add(history.Count == 0 ? new ChatMessage(ChatRole.User, [image, new TextContent(question)]) : new ChatMessage(ChatRole.User, question));
                 io.Out.Write($"  user: {question}  assistant: ");
