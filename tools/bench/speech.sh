@@ -127,17 +127,13 @@ load end
 # --- summary: ratios from this run only
 "$PY" - "$WORK" <<'PYEOF' | tee "$WORK/summary.txt"
 import json, os, sys
+sys.path.insert(0, "tools/zoo/speech")
+from metrics import wer_counts  # torch-free, the zoo's own WER
 work = sys.argv[1]
 rows = [json.loads(l) for l in open(os.path.join(work, "results.jsonl"))]
 def wer(ref, hyp):
-    r, h = ref.split(), hyp.split()
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        prev, d[0] = d[0], i
-        for j in range(1, len(h) + 1):
-            cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
-            prev, d[j] = d[j], cur
-    return d[len(h)] / max(1, len(r))
+    e, n = wer_counts(ref, hyp)
+    return e / max(1, n)
 print("loads:", "; ".join(f"{r['phase']} {r['utc']} [{r['uptime']}]" for r in rows if "phase" in r))
 if any("rtf" in r for r in rows):
     print("\nreal-time factor (median of runs; lower is faster)")

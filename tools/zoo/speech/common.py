@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 import tok as tokmod
+from metrics import wer_counts  # noqa: F401 (common.wer_counts for the zoo scripts)
 from model import TinyWhisper
 
 
@@ -37,12 +38,3 @@ def load_folder(model_dir):
     return j("config.json"), gen, pre, tk
 
 
-def wer_counts(ref, hyp):
-    r, h = ref.split(), hyp.split()
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        prev, d[0] = d[0], i
-        for k in range(1, len(h) + 1):
-            cur = min(d[k] + 1, d[k - 1] + 1, prev + (r[i - 1] != h[k - 1]))
-            prev, d[k] = d[k], cur
-    return d[len(h)], len(r)
