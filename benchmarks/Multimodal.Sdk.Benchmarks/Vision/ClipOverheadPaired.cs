@@ -36,24 +36,13 @@ internal static class ClipOverheadPaired
                 for (int k = 0; k < n; k++)
                 {
                     // alternate which side goes first, so neither always runs on the warmer cache
-                    long t0 = Stopwatch.GetTimestamp();
                     if (k % 2 == 0)
                     {
-                        bench.RawOrtRun();
-                        long t1 = Stopwatch.GetTimestamp();
-                        bench.SdkEncoderPath();
-                        long t2 = Stopwatch.GetTimestamp();
-                        raw[k] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds;
-                        sdk[k] = Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds;
+                        (raw[k], sdk[k]) = TimePair(bench.RawOrtRun, bench.SdkEncoderPath);
                     }
                     else
                     {
-                        bench.SdkEncoderPath();
-                        long t1 = Stopwatch.GetTimestamp();
-                        bench.RawOrtRun();
-                        long t2 = Stopwatch.GetTimestamp();
-                        sdk[k] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds;
-                        raw[k] = Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds;
+                        (sdk[k], raw[k]) = TimePair(bench.SdkEncoderPath, bench.RawOrtRun);
                     }
                 }
 
@@ -78,5 +67,16 @@ internal static class ClipOverheadPaired
 
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
+    }
+
+    /// <summary>Runs <paramref name="first"/> then <paramref name="second"/> back to back; each one's time in microseconds.</summary>
+    private static (double First, double Second) TimePair(Func<float> first, Func<float> second)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        first();
+        long t1 = Stopwatch.GetTimestamp();
+        second();
+        long t2 = Stopwatch.GetTimestamp();
+        return (Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds, Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds);
     }
 }
