@@ -168,22 +168,22 @@ def train(args):
     imgs = common.DeviceImages(arrs[KIND], common.HALF, common.HALF, dev)
     tok = build_tokenizer(recs)
     eos = tok.special_ids["<|endoftext|>"]
-    resume = os.path.exists(CKPT)
-    stem = common.stem_of(common.load_ckpt(CKPT)[0]) if resume else args.stem
-    model = Captioner(len(tok.vocab), stem).to(dev)
+    # the weights a run starts from (its own checkpoint to resume, else --init's) decide the stem, not --stem
+    st = torch.load(CKPT, map_location=dev) if os.path.exists(CKPT) else None
+    init = common.load_ckpt(args.init) if st is None and args.init else None
+    start_weights = st["model"] if st else init[0] if init else None
+    model = Captioner(len(tok.vocab), common.stem_of(start_weights) if start_weights else args.stem).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
-    if resume:
-        st = torch.load(CKPT, map_location=dev)
+    if st:
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         log(f"resumed at step {step}")
-    elif args.init:
+    elif init:
         # continue from another run's weights (e.g. a time-boxed GPU run) with a fresh optimizer
-        w, meta = common.load_ckpt(args.init)
-        model.load_state_dict(w)
-        log(f"initialised from {args.init} ({meta})")
+        model.load_state_dict(init[0])
+        log(f"initialised from {args.init} ({init[1]})")
     seqs = [[eos] + tok.encode(r["caption"]) + [eos] for r in recs]
     g = torch.Generator()
     model.train()
