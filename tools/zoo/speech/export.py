@@ -49,6 +49,10 @@ def configs(cfg, tk):
         "num_mel_bins": d["num_mel_bins"], "pad_token_id": ids["<|endoftext|>"], "scale_embedding": False,
         "suppress_tokens": suppress, "torch_dtype": "float32", "transformers_version": "4.46.0",
         "use_cache": True, "use_weighted_layer_sum": False, "vocab_size": d["vocab_size"],
+        # not a Hugging Face field: frames per encoder position (Whisper's stem is 2; ours may be 4).
+        # max_source_positions keeps Whisper's meaning, frames / 2, which consumers use for the
+        # 0.02 s timestamp step and the seek window; last_hidden_state has frames / encoder_stride rows.
+        "encoder_stride": d.get("encoder_stride", 2),
     }
     gen = {
         "begin_suppress_tokens": [space], "bos_token_id": ids["<|endoftext|>"],
@@ -125,6 +129,7 @@ def past_names(n, prefix):
 def export_all(model, out_dir):
     cfg = model.cfg
     n, h, hd = cfg["decoder_layers"], cfg["decoder_attention_heads"], cfg["d_model"] // cfg["decoder_attention_heads"]
+    enc_len = cfg["max_source_positions"] * 2 // cfg.get("encoder_stride", 2)
     os.makedirs(os.path.join(out_dir, "onnx"), exist_ok=True)
     feats = torch.randn(1, cfg["num_mel_bins"], cfg["max_source_positions"] * 2)
     torch.onnx.export(Enc(model), (feats,), os.path.join(out_dir, "onnx", "encoder_model.onnx"),
@@ -132,7 +137,7 @@ def export_all(model, out_dir):
                       dynamic_axes={"input_features": {0: "batch_size", 2: "feature_sequence_length"},
                                     "last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}},
                       opset_version=OPSET, do_constant_folding=True)
-    enc = torch.randn(1, cfg["max_source_positions"], cfg["d_model"])
+    enc = torch.randn(1, enc_len, cfg["d_model"])
     ids = torch.tensor([[1, 2, 3]], dtype=torch.long)
     pres_np = []
     for i in range(n):
@@ -149,7 +154,7 @@ def export_all(model, out_dir):
     past = []
     for i in range(n):
         past += [torch.randn(1, h, 3, hd), torch.randn(1, h, 3, hd),
-                 torch.randn(1, h, cfg["max_source_positions"], hd), torch.randn(1, h, cfg["max_source_positions"], hd)]
+                 torch.randn(1, h, enc_len, hd), torch.randn(1, h, enc_len, hd)]
     pin = past_names(n, "past_key_values")
     pres_wp = [f"present.{i}.decoder.{kv}" for i in range(n) for kv in ("key", "value")]
     dyn = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},

@@ -84,7 +84,8 @@ class TinyWhisper(nn.Module):
         super().__init__()
         self.cfg = cfg
         d, h, f = cfg["d_model"], cfg["encoder_attention_heads"], cfg["encoder_ffn_dim"]
-        self.conv1 = nn.Conv1d(cfg["num_mel_bins"], d, 3, padding=1)
+        # encoder_stride 2 is Whisper's stem (k3 s1, k3 s2); 4 makes the first conv stride 2 as well
+        self.conv1 = nn.Conv1d(cfg["num_mel_bins"], d, 3, stride=cfg.get("encoder_stride", 2) // 2, padding=1)
         self.conv2 = nn.Conv1d(d, d, 3, stride=2, padding=1)
         self.register_buffer("enc_positions", sinusoids(cfg["max_source_positions"], d))
         self.enc_layers = nn.ModuleList([EncoderLayer(d, h, f) for _ in range(cfg["encoder_layers"])])
@@ -97,7 +98,7 @@ class TinyWhisper(nn.Module):
         nn.init.normal_(self.embed_tokens.weight, std=0.02)
         nn.init.normal_(self.dec_positions.weight, std=0.01)
 
-    def encode(self, feats):  # [b, mels, frames] -> [b, frames/2, d]
+    def encode(self, feats):  # [b, mels, frames] -> [b, frames/encoder_stride, d]
         x = F.gelu(self.conv1(feats))
         x = F.gelu(self.conv2(x)).transpose(1, 2)
         x = x + self.enc_positions[: x.shape[1]]

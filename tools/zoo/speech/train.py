@@ -5,6 +5,7 @@ long-form windows, no-speech clips, tasks and timestamps composed on the fly wit
       --out .zoo-data/speech/run --steps N
 
 Resumable: rerun the same command; it continues from OUT/ckpt.pt (model, optimizer, data RNG).
+The 2-core CPU recipe (stride-4 front end, wall-time schedule) is tools/zoo/speech/train_cpu.sh.
 """
 import argparse
 import json
@@ -27,12 +28,14 @@ CHUNK = 10.0
 N_SAMPLES = int(CHUNK * world.SR)
 
 
-def model_config(tk, d=128, enc_layers=2, dec_layers=2, heads=4):
+def model_config(tk, d=128, enc_layers=2, dec_layers=2, heads=4, stride=2):
+    # max_source_positions keeps Whisper's meaning (frames / 2: the 0.02 s timestamp step and the
+    # seek window that consumers derive from it) whatever the encoder's own stride
     return {"d_model": d, "encoder_layers": enc_layers, "decoder_layers": dec_layers,
             "encoder_attention_heads": heads, "decoder_attention_heads": heads,
             "encoder_ffn_dim": 4 * d, "decoder_ffn_dim": 4 * d, "num_mel_bins": 80,
             "max_source_positions": N_SAMPLES // 160 // 2, "max_target_positions": 128,
-            "vocab_size": tk.vocab_size}
+            "vocab_size": tk.vocab_size, "encoder_stride": stride}
 
 
 class Data:
@@ -171,6 +174,8 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=0, help="DataLoader workers composing batches")
     ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="schedule by training time instead of --steps: cosine over this many minutes, then stop")
     ap.add_argument("--max-minutes", type=float, default=0, help="stop early (after a checkpoint) past this")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -178,11 +183,18 @@ def main():
     ap.add_argument("--d-model", type=int, default=128)
     ap.add_argument("--enc-layers", type=int, default=4)
     ap.add_argument("--dec-layers", type=int, default=2)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--stride", type=int, default=2, choices=(2, 4), help="encoder front-end stride (frames per position)")
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=500)
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
     a = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
+    # Debian's torch 1.13 with oneDNN gives wrong convolution gradients when the gradient arriving at a conv's output
+    # is not contiguous, as here (conv2 -> transpose(1, 2)): measured on this AMD EPYC, different on every call for
+    # the same input, up to 1e19 or inf, and the encoder never learns. The native kernels are exact.
+    torch.backends.mkldnn.enabled = False
     torch.manual_seed(a.seed)
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
@@ -196,7 +208,7 @@ def main():
         print(f"pool built in {time.time() - t_start:.0f} s", flush=True)
     tk = tokmod.build(CHUNK)
     tokmod.save(tk, os.path.join(a.out, "tokenizer.json"))
-    cfg = model_config(tk, a.d_model, a.enc_layers, a.dec_layers)
+    cfg = model_config(tk, a.d_model, a.enc_layers, a.dec_layers, a.heads, a.stride)
     model = TinyWhisper(cfg).to(dev)
     ctc_head = torch.nn.Linear(cfg["d_model"], len(tk.vocab) + 1).to(dev)  # training-only aid; blank = last
     params = list(model.parameters()) + list(ctc_head.parameters())
@@ -218,6 +230,7 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     print(f"params {n_params} cfg {cfg}", flush=True)
     log = open(os.path.join(a.out, "train.log"), "a")
+    skipped = 0
     t0 = time.time()
 
     def save(final=False):
@@ -230,8 +243,13 @@ def main():
             torch.save({"model": model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a),
                         "final": final}, os.path.join(d, "model.pt"))
 
-    while step < a.steps:
-        lr = a.lr * min(1.0, (step + 1) / a.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / a.steps)))
+    def progress():  # 0..1 through the schedule: by steps, or by training seconds with --minutes
+        if a.minutes:
+            return min(1.0, (elapsed + time.time() - t0) / (a.minutes * 60))
+        return step / a.steps
+
+    while progress() < 1.0:
+        lr = a.lr * min(1.0, (step + 1) / a.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress())))
         for g in opt.param_groups:
             g["lr"] = lr
         audio, toks, mask, ctc = next(loader)
@@ -253,8 +271,12 @@ def main():
             loss = ce + 0.3 * ctc_loss
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        if torch.isfinite(norm):
+            opt.step()
+        else:  # one bad batch must not poison the weights (clipping spreads a NaN to every gradient)
+            skipped += 1
+            print(f"step {step + 1}: non-finite gradient, update skipped ({skipped} so far)", flush=True)
         step += 1
         now = time.time()
         if step % 50 == 0 or a.bench:
@@ -267,8 +289,9 @@ def main():
             print(f"bench {(time.time() - t0) / step:.2f} s/step")
             return
         over = a.max_minutes and (time.time() - t_start) > a.max_minutes * 60
-        if step % a.ckpt_every == 0 or step == a.steps or over:
-            save(final=step == a.steps)
+        done = progress() >= 1.0
+        if step % a.ckpt_every == 0 or done or over:
+            save(final=done)
             if over:
                 print(f"stopping early at step {step} (time limit)", flush=True)
                 break
