@@ -407,6 +407,10 @@ def main():
     args = ap.parse_args()
     CKPT = args.ckpt
     torch.set_num_threads(args.threads)
+    # Debian's torch 1.13 with oneDNN gives wrong convolution gradients when the gradient arriving at a conv's
+    # output is not contiguous, which is the stem's case (flatten(2).transpose(1, 2)): measured on this AMD EPYC,
+    # zero on one call and a different wrong value on the next. The native kernels are exact (tools/zoo/speech/train.py).
+    torch.backends.mkldnn.enabled = False
     if args.export_only:
         recs, _ = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT)
         tok = build_tokenizer(recs)
