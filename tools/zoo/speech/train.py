@@ -132,9 +132,12 @@ class Data:
             toks, mask = self.seq("en" if r.random() < 0.6 else "es", "transcribe", u < 0.75, [])
         return x[:N_SAMPLES], toks, mask, []
 
+    mix = (0.64, 0.26, 0.10)  # shares of short clips, long-form windows and no-speech clips
+
     def example(self):
         u = self.rng.random()
-        return self.short() if u < 0.64 else self.long_window() if u < 0.9 else self.no_speech()
+        short, long = self.mix[0], self.mix[0] + self.mix[1]
+        return self.short() if u < short else self.long_window() if u < long else self.no_speech()
 
     def batch(self, n):
         exs = [self.example() for _ in range(n)]
@@ -186,6 +189,8 @@ def main():
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--stride", type=int, default=2, choices=(2, 4), help="encoder front-end stride (frames per position)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--mix", default="0.64,0.26,0.10",
+                    help="shares of short clips, long-form windows and no-speech clips in a batch")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=500)
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
@@ -224,6 +229,9 @@ def main():
         step, elapsed = st["step"], st["elapsed"]
         print(f"resumed at step {step}", flush=True)
     data = Data(a.pool, tk, a.seed)
+    data.mix = tuple(float(v) for v in a.mix.split(","))
+    if len(data.mix) != 3 or abs(sum(data.mix) - 1) > 1e-6:
+        sys.exit(f"--mix needs three shares that sum to 1, got {a.mix}")
     extra = {"prefetch_factor": 4} if a.workers else {}
     loader = iter(torch.utils.data.DataLoader(Stream(data, a.seed, step, a.batch), batch_size=None,
                                               num_workers=a.workers, **extra))

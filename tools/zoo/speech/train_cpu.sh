@@ -3,12 +3,12 @@
 # OUT/model.pt: synthesise the utterance pool, then train for a fixed wall-time budget (the cosine
 # schedule runs over --minutes, so the run ends with a decayed learning rate whatever the machine's
 # speed). Resumable: rerun the same command; the pool is kept and training continues from OUT/ckpt.pt.
-#   tools/zoo/speech/train_cpu.sh [OUT=.zoo-data/speech/cpu] [TRAIN_MINUTES=75]
+#   tools/zoo/speech/train_cpu.sh [OUT=.zoo-data/speech/cpu] [TRAIN_MINUTES=83]
 # Needs python3-torch, python3-numpy, espeak-ng, sox (Debian). Never run in CI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 out="${1:-$root/.zoo-data/speech/cpu}"
-minutes="${2:-75}"
+minutes="${2:-83}"
 mkdir -p "$out"
 t0=$(date +%s)
 if [ ! -e "$out/pool.npz" ]; then
@@ -21,5 +21,5 @@ echo "pool: $((t1 - t0)) s"
 "$root/tools/zoo/vision/with-openblas.sh" /usr/bin/python3 "$root/tools/zoo/speech/train.py" \
   --pool "$out/pool.npz" --out "$out" --device cpu --threads 2 \
   --stride 4 --d-model 128 --enc-layers 4 --dec-layers 2 --heads 4 \
-  --batch 32 --lr 1e-3 --warmup 600 --ckpt-every 100 --minutes "$minutes"
+  --batch 32 --lr 1e-3 --warmup 600 --mix 0.5,0.4,0.1 --ckpt-every 100 --minutes "$minutes"
 echo "pool + training: $(( $(date +%s) - t0 )) s wall"
