@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Multimodal.Sdk.Speech.Tests.Recognition;
@@ -7,7 +8,8 @@ internal sealed class RecordingDecoder(IDecoder inner) : IDecoder
 {
     private readonly object _gate = new();
     private readonly List<Run> _runs = [];
-    private readonly Dictionary<DecoderState, Run> _byState = [];
+    // weak keys: a recorder that kept every finished DecoderState alive would show up in the memory-bound tests
+    private readonly ConditionalWeakTable<DecoderState, Run> _byState = [];
 
     public bool TakesEmbeddings => inner.TakesEmbeddings;
 
@@ -32,7 +34,7 @@ internal sealed class RecordingDecoder(IDecoder inner) : IDecoder
         {
             var run = new Run(rows);
             _runs.Add(run);
-            _byState[state] = run;
+            _byState.AddOrUpdate(state, run);
         }
 
         return state;
@@ -42,7 +44,8 @@ internal sealed class RecordingDecoder(IDecoder inner) : IDecoder
     {
         lock (_gate)
         {
-            _byState[state].Steps.Add(tokens[..length].ToArray());
+            _byState.TryGetValue(state, out var run);
+            run!.Steps.Add(tokens[..length].ToArray());
         }
 
         return inner.Step(state, tokens, length, embeddings);
