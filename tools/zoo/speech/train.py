@@ -196,9 +196,9 @@ def main():
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    # Debian's torch 1.13 with oneDNN gives wrong convolution gradients when the gradient arriving at a conv's output
-    # is not contiguous, as here (conv2 -> transpose(1, 2)): measured on this AMD EPYC, different on every call for
-    # the same input, up to 1e19 or inf, and the encoder never learns. The native kernels are exact.
+    # Debian's torch 1.13 with oneDNN gives wrong convolution weight gradients for this stem (conv2 -> transpose(1, 2)):
+    # measured on this AMD EPYC, different on every call for the same input, up to 1e19 or inf, and the encoder never
+    # learns. Making the gradient contiguous before the conv does not fix it (measured); the native kernels are exact.
     torch.backends.mkldnn.enabled = False
     torch.manual_seed(a.seed)
     torch.backends.cuda.matmul.allow_tf32 = True
