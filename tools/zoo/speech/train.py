@@ -191,6 +191,10 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--mix", default="0.64,0.26,0.10",
                     help="shares of short clips, long-form windows and no-speech clips in a batch")
+    ap.add_argument("--ts-weight", type=float, default=1.0,
+                    help="loss weight of timestamp targets relative to text targets (long-form timing)")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="keep an exponential moving average of the weights with this decay (0: off) and export it")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=500)
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
@@ -228,6 +232,12 @@ def main():
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         print(f"resumed at step {step}", flush=True)
+    # Polyak averaging: model.pt holds the average (what export and eval read), ckpt.pt both, to resume
+    ema = None
+    if a.ema:
+        ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if os.path.exists(ck) and not a.bench and "ema" in st:
+            ema = {k: v.to(dev) for k, v in st["ema"].items()}
     data = Data(a.pool, tk, a.seed)
     data.mix = tuple(float(v) for v in a.mix.split(","))
     if len(data.mix) != 3 or abs(sum(data.mix) - 1) > 1e-6:
@@ -245,10 +255,12 @@ def main():
         el = elapsed + time.time() - t0
         st = {"model": model.state_dict(), "ctc": ctc_head.state_dict(), "opt": opt.state_dict(), "step": step,
               "elapsed": el, "cfg": cfg, "args": vars(a)}
+        if ema is not None:
+            st["ema"] = ema
         torch.save(st, ck + ".tmp")
         os.replace(ck + ".tmp", ck)
         for d in saves:  # the weights alone (small enough to fetch from a remote run)
-            torch.save({"model": model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a),
+            torch.save({"model": ema if ema is not None else model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a),
                         "final": final}, os.path.join(d, "model.pt"))
 
     def progress():  # 0..1 through the schedule: by steps, or by training seconds with --minutes
@@ -267,21 +279,34 @@ def main():
         enc = model.encode(feats)
         logits, _ = model.decode(toks[:, :-1], model.cross_kv(enc))
         ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), toks[:, 1:].reshape(-1), reduction="none")
-        ce = (ce * mask.reshape(-1)).sum() / mask.sum()
+        m = mask.reshape(-1)
+        if a.ts_weight != 1.0:  # weight the timestamp targets; `ce` stays the plain mean for the log
+            w = m * torch.where(toks[:, 1:].reshape(-1) >= tk.timestamp_begin, a.ts_weight, 1.0)
+            ce_train = (ce * w).sum() / w.sum()
+        ce = (ce * m).sum() / m.sum()
+        if a.ts_weight == 1.0:
+            ce_train = ce
         sel = [j for j, c in enumerate(ctc) if c is not None]
-        loss = ce
+        loss = ce_train
         if sel:
             lp = F.log_softmax(ctc_head(enc[sel]).float(), dim=-1).transpose(0, 1)
             tgt = torch.tensor([t for j in sel for t in ctc[j]], dtype=torch.long, device=dev)
             tl = torch.tensor([len(ctc[j]) for j in sel], dtype=torch.long, device=dev)
             il = torch.full((len(sel),), enc.shape[1], dtype=torch.long, device=dev)
             ctc_loss = F.ctc_loss(lp, tgt, il, tl, blank=len(tk.vocab), zero_infinity=True)
-            loss = ce + 0.3 * ctc_loss
+            loss = ce_train + 0.3 * ctc_loss
         opt.zero_grad()
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
         if torch.isfinite(norm):
             opt.step()
+            if ema is not None:
+                with torch.no_grad():
+                    for k, v in model.state_dict().items():
+                        if v.dtype.is_floating_point:
+                            ema[k].mul_(a.ema).add_(v, alpha=1 - a.ema)
+                        else:
+                            ema[k].copy_(v)
         else:  # one bad batch must not poison the weights (clipping spreads a NaN to every gradient)
             skipped += 1
             print(f"step {step + 1}: non-finite gradient, update skipped ({skipped} so far)", flush=True)
