@@ -225,6 +225,7 @@ def main():
     filters = torch.from_numpy(features.mel_filters()).to(dev)
     step, elapsed = 0, 0.0
     ck = os.path.join(a.out, "ckpt.pt")
+    st = {}
     if os.path.exists(ck) and not a.bench:
         st = torch.load(ck, map_location=dev)
         model.load_state_dict(st["model"])
@@ -235,9 +236,8 @@ def main():
     # Polyak averaging: model.pt holds the average (what export and eval read), ckpt.pt both, to resume
     ema = None
     if a.ema:
-        ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        if os.path.exists(ck) and not a.bench and "ema" in st:
-            ema = {k: v.to(dev) for k, v in st["ema"].items()}
+        ema = {k: v.to(dev) for k, v in st.get("ema", model.state_dict()).items()}
+        ema = {k: v.detach().clone() for k, v in ema.items()}
     data = Data(a.pool, tk, a.seed)
     data.mix = tuple(float(v) for v in a.mix.split(","))
     if len(data.mix) != 3 or abs(sum(data.mix) - 1) > 1e-6:
@@ -260,8 +260,9 @@ def main():
         torch.save(st, ck + ".tmp")
         os.replace(ck + ".tmp", ck)
         for d in saves:  # the weights alone (small enough to fetch from a remote run)
-            torch.save({"model": ema if ema is not None else model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a),
-                        "final": final}, os.path.join(d, "model.pt"))
+            weights = ema if ema is not None else model.state_dict()
+            torch.save({"model": weights, "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a), "final": final},
+                       os.path.join(d, "model.pt"))
 
     def progress():  # 0..1 through the schedule: by steps, or by training seconds with --minutes
         if a.minutes:
@@ -279,13 +280,10 @@ def main():
         enc = model.encode(feats)
         logits, _ = model.decode(toks[:, :-1], model.cross_kv(enc))
         ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), toks[:, 1:].reshape(-1), reduction="none")
-        m = mask.reshape(-1)
-        if a.ts_weight != 1.0:  # weight the timestamp targets; `ce` stays the plain mean for the log
-            w = m * torch.where(toks[:, 1:].reshape(-1) >= tk.timestamp_begin, a.ts_weight, 1.0)
-            ce_train = (ce * w).sum() / w.sum()
+        m = mask.reshape(-1)  # the loss weights timestamp targets by --ts-weight; `ce` stays the plain mean, for the log
+        w = m * torch.where(toks[:, 1:].reshape(-1) >= tk.timestamp_begin, a.ts_weight, 1.0)
+        ce_train = (ce * w).sum() / w.sum()
         ce = (ce * m).sum() / m.sum()
-        if a.ts_weight == 1.0:
-            ce_train = ce
         sel = [j for j, c in enumerate(ctc) if c is not None]
         loss = ce_train
         if sel:
