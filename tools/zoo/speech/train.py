@@ -156,15 +156,19 @@ class Data:
 class Stream(torch.utils.data.IterableDataset):
     """Endless batches; each DataLoader worker draws from its own RNG seeded by (seed, worker, start step)."""
 
-    def __init__(self, data, seed, start, batch):
-        self.data, self.seed, self.start, self.batch = data, seed, start, batch
+    def __init__(self, data, seed, start, batch, filters=None):
+        self.data, self.seed, self.start, self.batch, self.filters = data, seed, start, batch, filters
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         wid = 0 if info is None else info.id
         self.data.rng = np.random.default_rng([self.seed, wid, self.start])
         while True:
-            yield self.data.batch(self.batch)
+            audio, toks, mask, ctc = self.data.batch(self.batch)
+            if self.filters is not None:  # log-mel in the worker, overlapping the training step
+                with torch.no_grad():
+                    audio = features.torch_log_mel(audio, self.filters)
+            yield audio, toks, mask, ctc
 
 
 def main():
@@ -243,7 +247,10 @@ def main():
     if len(data.mix) != 3 or abs(sum(data.mix) - 1) > 1e-6:
         sys.exit(f"--mix needs three shares that sum to 1, got {a.mix}")
     extra = {"prefetch_factor": 4} if a.workers else {}
-    loader = iter(torch.utils.data.DataLoader(Stream(data, a.seed, step, a.batch), batch_size=None,
+    # with workers, they compose batches and compute the log-mel on the CPU; without, the log-mel runs on --device
+    mel_in_worker = a.workers > 0
+    loader = iter(torch.utils.data.DataLoader(Stream(data, a.seed, step, a.batch, filters.cpu() if mel_in_worker else None),
+                                              batch_size=None,
                                               num_workers=a.workers, **extra))
     n_params = sum(p.numel() for p in model.parameters())
     print(f"params {n_params} cfg {cfg}", flush=True)
@@ -275,8 +282,11 @@ def main():
             g["lr"] = lr
         audio, toks, mask, ctc = next(loader)
         audio, toks, mask = audio.to(dev), toks.to(dev), mask.to(dev)
-        with torch.no_grad():
-            feats = features.torch_log_mel(audio, filters)
+        if mel_in_worker:
+            feats = audio
+        else:
+            with torch.no_grad():
+                feats = features.torch_log_mel(audio, filters)
         enc = model.encode(feats)
         logits, _ = model.decode(toks[:, :-1], model.cross_kv(enc))
         ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), toks[:, 1:].reshape(-1), reduction="none")

@@ -16,10 +16,13 @@ if [ ! -e "$out/pool.npz" ]; then
 fi
 t1=$(date +%s)
 echo "pool: $((t1 - t0)) s"
-# one process, two intra-op threads, single-threaded OpenBLAS (2.8 s/step here; two BLAS threads:
-# 3.4 s/step; Debian's reference BLAS is ~15x slower)
+# two intra-op threads in the training process, one DataLoader worker composing batches and computing the
+# log-mel beside it, passive OpenMP waiting so the three share two cores, single-threaded OpenBLAS: measured
+# 1.6-1.8 s/step against 2.05 s/step for composing in the training process (24-step benches, 2026-11-28);
+# Debian's reference BLAS is ~15x slower
+export OMP_WAIT_POLICY=PASSIVE
 "$root/tools/zoo/vision/with-openblas.sh" /usr/bin/python3 "$root/tools/zoo/speech/train.py" \
-  --pool "$out/pool.npz" --out "$out" --device cpu --threads 2 \
+  --pool "$out/pool.npz" --out "$out" --device cpu --threads 2 --workers 1 \
   --stride 4 --d-model 128 --enc-layers 4 --dec-layers 2 --heads 4 \
-  --batch 32 --lr 1e-3 --warmup 600 --mix 0.5,0.4,0.1 --ckpt-every 100 --minutes "$minutes"
+  --batch 32 --lr 1e-3 --warmup 300 --mix 0.5,0.4,0.1 --ckpt-every 100 --minutes "$minutes"
 echo "pool + training: $(( $(date +%s) - t0 )) s wall"
