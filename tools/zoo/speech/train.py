@@ -100,8 +100,11 @@ class Data:
             ws = 0.0
         else:
             k = int(r.integers(len(bounds) - 1))
-            lo = bounds[k][1] - 0.04
-            ws = lo + (r.uniform(0, 0.12) if u < 0.6 else r.uniform(0, max(bounds[k + 1][0] - 0.05 - lo, 0.0)))
+            # 35%: just after utterance k ends, as a seek to its end timestamp places the next window; an end
+            # predicted up to seek_tail early leaves that much of utterance k at the window start (prev text)
+            lo = bounds[k][1] - self.seek_tail
+            ws = lo + (r.uniform(0, self.seek_tail + 0.08) if u < 0.6
+                       else r.uniform(0, max(bounds[k + 1][0] - 0.05 - lo, 0.0)))
         a = int(round(ws * world.SR))
         win = x[a:a + N_SAMPLES]
         task = "translate" if lang == "es" and r.random() < 0.3 else "transcribe"
@@ -133,6 +136,7 @@ class Data:
         return x[:N_SAMPLES], toks, mask, []
 
     mix = (0.64, 0.26, 0.10)  # shares of short clips, long-form windows and no-speech clips
+    seek_tail = 0.04  # seconds of the previous utterance a long-form window may start with
 
     def example(self):
         u = self.rng.random()
@@ -199,6 +203,9 @@ def main():
                     help="loss weight of timestamp targets relative to text targets (long-form timing)")
     ap.add_argument("--ema", type=float, default=0.0,
                     help="keep an exponential moving average of the weights with this decay (0: off) and export it")
+    ap.add_argument("--seek-tail", type=float, default=0.04,
+                    help="long-form windows that start where a seek lands begin up to this many seconds before the "
+                         "previous utterance's end (teaches the model to skip a tail left by an early end timestamp)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=500)
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
@@ -244,6 +251,7 @@ def main():
         ema = {k: v.detach().clone() for k, v in ema.items()}
     data = Data(a.pool, tk, a.seed)
     data.mix = tuple(float(v) for v in a.mix.split(","))
+    data.seek_tail = a.seek_tail
     if len(data.mix) != 3 or abs(sum(data.mix) - 1) > 1e-6:
         sys.exit(f"--mix needs three shares that sum to 1, got {a.mix}")
     extra = {"prefetch_factor": 4} if a.workers else {}
