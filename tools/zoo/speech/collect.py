@@ -46,6 +46,8 @@ def main():
         "training": {"steps": st["steps"], "seconds": round(st["elapsed"]), "device": a.train_device,
                      "args": st["args"]},
     }
+    if "averaged" in st:  # average.py: the exported weights are the mean of these checkpoints
+        res["training"]["averaged"] = st["averaged"]
     if a.js:
         j = json.load(open(a.js))
         res["transformers_js"] = {k: v for k, v in j.items() if k not in ("differences",)}

@@ -206,6 +206,9 @@ def main():
     ap.add_argument("--seek-tail", type=float, default=0.04,
                     help="long-form windows that start where a seek lands begin up to this many seconds before the "
                          "previous utterance's end (teaches the model to skip a tail left by an early end timestamp)")
+    ap.add_argument("--snapshots-from", type=float, default=0.0,
+                    help="from this fraction of the schedule on, keep each checkpoint's weights as OUT/snapNNNNN.pt "
+                         "(for averaging afterwards with average.py; 0: off)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=500)
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
@@ -278,6 +281,9 @@ def main():
             weights = ema if ema is not None else model.state_dict()
             torch.save({"model": weights, "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a), "final": final},
                        os.path.join(d, "model.pt"))
+        if a.snapshots_from and progress() >= a.snapshots_from:
+            torch.save({"model": model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a)},
+                       os.path.join(a.out, f"snap{step:05d}.pt"))
 
     def progress():  # 0..1 through the schedule: by steps, or by training seconds with --minutes
         if a.minutes:
