@@ -92,6 +92,7 @@ class Tokenizer:
         self.vocab_size = self.timestamp_begin + self.n_timestamps
         self.id_to_token = {i: t for t, i in vocab.items()}
         self.chunk_length = chunk_length
+        self.ts_grid = 1  # training targets: timestamps rounded to multiples of this many 0.02 s steps
 
     def __getattr__(self, name):  # sot, eot, en, es, transcribe ... as attributes
         table = {"eot": "<|endoftext|>", "sot": "<|startoftranscript|>", "translate": "<|translate|>",
@@ -119,7 +120,8 @@ class Tokenizer:
         return bytes(U2B[c] for c in s).decode("utf-8", errors="replace")
 
     def timestamp(self, t):
-        return self.timestamp_begin + int(min(max(round(t / 0.02), 0), self.n_timestamps - 1))
+        k = int(round(t / (0.02 * self.ts_grid))) * self.ts_grid
+        return self.timestamp_begin + int(min(max(k, 0), self.n_timestamps - 1))
 
     def to_json(self):
         added = [{"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,

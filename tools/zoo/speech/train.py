@@ -201,6 +201,9 @@ def main():
                     help="shares of short clips, long-form windows and no-speech clips in a batch")
     ap.add_argument("--ts-weight", type=float, default=1.0,
                     help="loss weight of timestamp targets relative to text targets (long-form timing)")
+    ap.add_argument("--ts-grid", type=int, default=1,
+                    help="round timestamp targets to multiples of this many 0.02 s tokens (2 matches a stride-4 "
+                         "encoder's 40 ms positions, so the model does not split its probability between neighbours)")
     ap.add_argument("--ema", type=float, default=0.0,
                     help="keep an exponential moving average of the weights with this decay (0: off) and export it")
     ap.add_argument("--seek-tail", type=float, default=0.04,
@@ -231,6 +234,7 @@ def main():
         print(f"pool built in {time.time() - t_start:.0f} s", flush=True)
     tk = tokmod.build(CHUNK)
     tokmod.save(tk, os.path.join(a.out, "tokenizer.json"))
+    tk.ts_grid = a.ts_grid
     cfg = model_config(tk, a.d_model, a.enc_layers, a.dec_layers, a.heads, a.stride)
     model = TinyWhisper(cfg).to(dev)
     ctc_head = torch.nn.Linear(cfg["d_model"], len(tk.vocab) + 1).to(dev)  # training-only aid; blank = last
