@@ -2,12 +2,10 @@
 """Average the weights of checkpoints saved by train.py --snapshots-from (checkpoint averaging: the mean of the
 last few checkpoints of a decayed schedule sits nearer the centre of the basin than any one of them).
 
-  average.py --out OUT/model_avg.pt OUT/snap03100.pt OUT/snap03200.pt ...
-  average.py --out OUT/model_avg.pt --last 5 OUT      (the last five snapNNNNN.pt in OUT)
+  average.py --out OUT/model_avg.pt OUT/snap03100.pt OUT/snap03200.pt ...    (the last five: $(ls OUT/snap*.pt | tail -5))
 
 Writes the model.pt format eval.py and export.py read. Integer buffers are taken from the last checkpoint."""
 import argparse
-import glob
 import os
 
 import torch
@@ -15,17 +13,10 @@ import torch
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("inputs", nargs="+", help="snapshot files, or one run directory with --last")
-    ap.add_argument("--last", type=int, default=0, help="with a directory: average its last N snapshots")
+    ap.add_argument("inputs", nargs="+", help="snapshot files")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     files = a.inputs
-    if a.last:
-        if len(files) != 1 or not os.path.isdir(files[0]):
-            raise SystemExit("--last needs exactly one run directory")
-        files = sorted(glob.glob(os.path.join(files[0], "snap[0-9]*.pt")))[-a.last:]
-        if len(files) < a.last:
-            raise SystemExit(f"asked for {a.last} snapshots, found {len(files)}")
     missing = [f for f in files if not os.path.isfile(f)]
     if missing:
         raise SystemExit(f"no such snapshot: {', '.join(missing)} (train.py writes them with --snapshots-from)")

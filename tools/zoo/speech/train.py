@@ -281,13 +281,12 @@ def main():
             st["ema"] = ema
         torch.save(st, ck + ".tmp")
         os.replace(ck + ".tmp", ck)
-        for d in saves:  # the weights alone (small enough to fetch from a remote run)
-            weights = ema if ema is not None else model.state_dict()
-            torch.save({"model": weights, "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a), "final": final},
-                       os.path.join(d, "model.pt"))
+        def weights(w):  # the weights alone (small enough to fetch from a remote run)
+            return {"model": w, "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a), "final": final}
+        for d in saves:
+            torch.save(weights(ema if ema is not None else model.state_dict()), os.path.join(d, "model.pt"))
         if a.snapshots_from and progress() >= a.snapshots_from:
-            torch.save({"model": model.state_dict(), "cfg": cfg, "steps": step, "elapsed": el, "args": vars(a)},
-                       os.path.join(a.out, f"snap{step:05d}.pt"))
+            torch.save(weights(model.state_dict()), os.path.join(a.out, f"snap{step:05d}.pt"))
 
     def progress():  # 0..1 through the schedule: by steps, or by training seconds with --minutes
         if a.minutes:

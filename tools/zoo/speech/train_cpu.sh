@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tiny-whisper's 2-core CPU recipe (issue 4: "training <= 90 minutes on 2 cores"), from nothing to
-# OUT/model.pt: synthesise the utterance pool, then train for a fixed wall-time budget (the cosine
+# OUT/model_avg.pt (the weights to export): synthesise the utterance pool, then train for a fixed wall-time budget (the cosine
 # schedule runs over --minutes, so the run ends with a decayed learning rate whatever the machine's
 # speed). Resumable: rerun the same command; the pool is kept and training continues from OUT/ckpt.pt.
 #   tools/zoo/speech/train_cpu.sh [OUT=.zoo-data/speech/cpu] [TRAIN_MINUTES=83]
