@@ -51,9 +51,10 @@ public sealed class SpeechToTextClientAdapterTests
                 updates.Add(update);
             }
 
-            Assert.Equal(4, updates.Count);
-            Assert.Equal("there are eight blue squares", updates[0].Text);
-            Assert.Equal(TimeSpan.FromSeconds(0.44), updates[0].StartTime);
+            // One update per segment of the zoo's reference decoding (expected.json), in order, with its times.
+            var reference = TestData.Clip("long_12s.wav").GetProperty("long_form").GetProperty("segments").EnumerateArray().ToList();
+            Assert.Equal(reference.Select(s => s.GetProperty("text").GetString()), updates.Select(u => u.Text));
+            Assert.Equal(TimeSpan.FromSeconds(reference[0].GetProperty("start").GetDouble()), updates[0].StartTime);
         }
     }
 }

@@ -177,7 +177,8 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
         var result = await whisper.TranscribeWithVoiceActivityAsync(
             _vad, VadTestData.Wav("long_72s.wav"), new SpeechRecognitionOptions { Language = "en" }, new VoiceActivityTranscriptionOptions { PackRegions = false, MaxChunkDuration = TimeSpan.FromSeconds(10) });
 
-        // Measured: 18 of 20 (the two others end 0.2-0.3 s late, where the detector's region ends), WER 6 %.
+        // Measured with the bundled model (run cpu11): 19 of 20, WER 2.0 %. The GPU-trained model it replaced: 18 of 20 (the
+        // two others ended 0.2-0.3 s late, where the detector's region ends), WER 6 %.
         int matched = Matched(labels, result.Segments, 0.2, 0.3);
         double wer = ErrorRateOf(string.Join(' ', labels.Select(l => l.Text)), result.Text);
         Assert.True(matched >= 0.85 * labels.Count && wer <= 0.08, $"{matched} of {labels.Count} utterances with the same text and times, WER {wer:P1}\n{Listing(result.Segments)}");
@@ -196,10 +197,13 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
             segments.Add(s);
         }
 
-        // Measured: the reference text, 16 of 17 utterances within 0.1 s at both ends (the model's own timestamps).
+        // Measured with the bundled model (2-core CPU recipe, run cpu11): 14 of 17 utterances with the reference text
+        // and both ends within 0.2 s, WER 12.1%. The model's own ceiling on this file is about that: its PyTorch
+        // reference, decoding the whole file by sequential windows, gets 14 of 17 texts right. Wrong offsets would match
+        // nothing and a lost chunk would double the WER. (The GPU-trained model it replaced: 16 of 17, WER under 5%.)
         int matched = Matched(labels, segments, 0.2, 0.2);
         double wer = ErrorRateOf(string.Join(' ', labels.Select(l => l.Text)), string.Join(' ', segments.Select(s => s.Text)));
-        Assert.True(matched >= 0.9 * labels.Count && wer <= 0.05, $"{matched} of {labels.Count} utterances with the same text and times, WER {wer:P1}\n{Listing(segments)}");
+        Assert.True(matched >= 0.8 * labels.Count && wer <= 0.15, $"{matched} of {labels.Count} utterances with the same text and times, WER {wer:P1}\n{Listing(segments)}");
         Assert.All(segments.Zip(segments.Skip(1)), p => Assert.True(p.First.Start <= p.Second.Start));
     }
 
