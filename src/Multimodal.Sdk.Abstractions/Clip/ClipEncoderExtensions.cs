@@ -83,13 +83,25 @@ public static class ClipEncoderExtensions
     public static async Task<IReadOnlyList<ZeroShotResult>> ClassifyAsync(this IClipEncoder encoder, IReadOnlyList<ImageData> images, IReadOnlyList<string> labels, ZeroShotOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (images.Count == 0)
-        {
-            throw new ArgumentException("At least one image is needed.", nameof(images));
-        }
+        CheckImages(images);
+        var embedded = await encoder.EmbedLabelsAsync(labels, options, cancellationToken).ConfigureAwait(false);
+        return await encoder.ClassifyAsync(images, embedded, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Embeds zero-shot labels once, for any number of later <c>ClassifyAsync</c> calls with the result: each label's
+    /// embedding is the normalized mean of its template texts' embeddings (prompt ensembling, as in the CLIP paper).
+    /// </summary>
+    /// <param name="encoder">The encoder; classify with the same one.</param>
+    /// <param name="labels">The candidate labels; at least one, none empty.</param>
+    /// <param name="options">Templates and top-k; <see langword="null"/> uses the defaults.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The labels and their embeddings.</returns>
+    /// <exception cref="ArgumentException">No labels, an empty label, or a template without <c>{label}</c>.</exception>
+    public static async Task<ZeroShotLabels> EmbedLabelsAsync(this IClipEncoder encoder, IReadOnlyList<string> labels, ZeroShotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(labels);
         if (labels.Count == 0)
         {
             throw new ArgumentException("Zero-shot classification needs at least one label.", nameof(labels));
@@ -107,14 +119,10 @@ public static class ClipEncoderExtensions
             throw new ArgumentException($"Template '{bad}' has no {ZeroShotOptions.LabelPlaceholder} placeholder.", nameof(options));
         }
 
-        float scale = encoder.GetMetadata().LogitScale;
         var prompts = labels.SelectMany(l => templates.Select(t => t.Replace(ZeroShotOptions.LabelPlaceholder, l, StringComparison.Ordinal))).ToList();
         var textEmbeddings = await encoder.EmbedTextsAsync(prompts, cancellationToken).ConfigureAwait(false);
-        var imageEmbeddings = await encoder.EmbedImagesAsync(images, cancellationToken).ConfigureAwait(false);
-
-        // Prompt ensembling as in the CLIP paper: average the template embeddings of a label, then re-normalize.
         int dim = textEmbeddings[0].Vector.Length;
-        var labelVectors = new float[labels.Count][];
+        var vectors = new float[labels.Count][];
         for (int l = 0; l < labels.Count; l++)
         {
             var mean = new float[dim];
@@ -125,27 +133,70 @@ public static class ClipEncoderExtensions
 
             float norm = TensorPrimitives.Norm(mean);
             TensorPrimitives.Divide(mean, norm > 0 ? norm : 1f, mean);
-            labelVectors[l] = mean;
+            vectors[l] = mean;
+        }
+
+        return new ZeroShotLabels([.. labels], vectors, options.TopK);
+    }
+
+    /// <summary>Classifies one image against labels embedded by <see cref="EmbedLabelsAsync"/>.</summary>
+    /// <param name="encoder">The encoder that embedded the labels.</param>
+    /// <param name="image">The image.</param>
+    /// <param name="labels">The embedded labels.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The labels with probabilities, best first.</returns>
+    /// <exception cref="ArgumentException">The image embedding's length is not the labels' (another encoder's labels).</exception>
+    public static async Task<ZeroShotResult> ClassifyAsync(this IClipEncoder encoder, ImageData image, ZeroShotLabels labels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return (await encoder.ClassifyAsync([image], labels, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Classifies several images against labels embedded by <see cref="EmbedLabelsAsync"/>: only the images are encoded.</summary>
+    /// <param name="encoder">The encoder that embedded the labels.</param>
+    /// <param name="images">The images; at least one.</param>
+    /// <param name="labels">The embedded labels.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>One result per image, in order.</returns>
+    /// <exception cref="ArgumentException">No images, or the image embeddings' length is not the labels' (another encoder's labels).</exception>
+    public static async Task<IReadOnlyList<ZeroShotResult>> ClassifyAsync(this IClipEncoder encoder, IReadOnlyList<ImageData> images, ZeroShotLabels labels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(labels);
+        CheckImages(images);
+        float scale = encoder.GetMetadata().LogitScale;
+        var imageEmbeddings = await encoder.EmbedImagesAsync(images, cancellationToken).ConfigureAwait(false);
+        if (imageEmbeddings[0].Vector.Length != labels.Dimension)
+        {
+            throw new ArgumentException($"The labels were embedded with length {labels.Dimension}, this encoder's images with {imageEmbeddings[0].Vector.Length}: embed the labels with the encoder that classifies.", nameof(labels));
         }
 
         var results = new ZeroShotResult[images.Count];
-        var logits = new float[labels.Count];
+        var logits = new float[labels.Labels.Count];
         for (int i = 0; i < images.Count; i++)
         {
             var image = imageEmbeddings[i].Vector.Span;
-            for (int l = 0; l < labels.Count; l++)
+            for (int l = 0; l < logits.Length; l++)
             {
-                logits[l] = scale * TensorPrimitives.Dot(image, labelVectors[l]);
+                logits[l] = scale * TensorPrimitives.Dot(image, labels.Vector(l));
             }
 
             TensorPrimitives.SoftMax(logits, logits);
-            var ranked = labels.Select((label, l) => new LabelScore(label, logits[l]))
+            results[i] = new ZeroShotResult(labels.Labels.Select((label, l) => new LabelScore(label, logits[l]))
                 .OrderByDescending(s => s.Score)
-                .Take(options.TopK is > 0 and var k ? k : labels.Count)
-                .ToList();
-            results[i] = new ZeroShotResult(ranked);
+                .Take(labels.TopK is > 0 and var k ? k : logits.Length)
+                .ToList());
         }
 
         return results;
+    }
+
+    private static void CheckImages(IReadOnlyList<ImageData> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("At least one image is needed.", nameof(images));
+        }
     }
 }

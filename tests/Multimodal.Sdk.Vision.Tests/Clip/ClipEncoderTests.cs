@@ -55,6 +55,71 @@ public sealed class ClipEncoderTests : IDisposable
     }
 
     [Fact]
+    public async Task LabelsEmbeddedOnceClassifyAsLabelsGivenPerCallWithoutEncodingTextAgain()
+    {
+        using var counting = new CountingEncoder(_encoder);
+        var images = TestData.Shapes.Take(3).Select(s => ImageData.FromFile(s.FullPath)).ToList();
+        var options = new ZeroShotOptions { Templates = ["a photo of a {label}", "a {label}"], TopK = 5 };
+        var perCall = await counting.ClassifyAsync(images, TestData.ZeroShotLabels, options);
+        Assert.Equal(1, counting.TextCalls);
+
+        var labels = await counting.EmbedLabelsAsync(TestData.ZeroShotLabels, options);
+        var prepared = new List<ZeroShotResult>();
+        foreach (var image in images)
+        {
+            prepared.Add(await counting.ClassifyAsync(image, labels));
+        }
+
+        Assert.Equal(2, counting.TextCalls);   // the EmbedLabelsAsync call only, none per image
+        Assert.Equal(TestData.ZeroShotLabels, labels.Labels);
+        Assert.Equal(_encoder.GetMetadata().EmbeddingDimensions, labels.Dimension);
+        for (int i = 0; i < images.Count; i++)
+        {
+            Assert.Equal(5, prepared[i].Labels.Count);
+            Assert.Equal(perCall[i].Labels.Select(l => l.Label), prepared[i].Labels.Select(l => l.Label));
+            Assert.All(perCall[i].Labels.Zip(prepared[i].Labels), p => Assert.Equal(p.First.Score, p.Second.Score, 5));
+        }
+    }
+
+    [Fact]
+    public async Task LabelsOfAnotherEmbeddingSpaceAreRefused()
+    {
+        using var other = new ShortTextEncoder(_encoder);
+        var labels = await other.EmbedLabelsAsync(["red circle", "blue square"]);
+        var image = ImageData.FromFile(TestData.Shapes[0].FullPath);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _encoder.ClassifyAsync(image, labels));
+        Assert.Contains("length 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CountingEncoder(IClipEncoder inner) : DelegatingClipEncoder(inner)
+    {
+        public int TextCalls { get; private set; }
+
+        public override Task<IReadOnlyList<Embedding<float>>> EmbedTextsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+        {
+            TextCalls++;
+            return base.EmbedTextsAsync(texts, cancellationToken);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // The test class owns the inner encoder.
+        }
+    }
+
+    // Text embeddings of length 3: labels that belong to no real encoder's space.
+    private sealed class ShortTextEncoder(IClipEncoder inner) : DelegatingClipEncoder(inner)
+    {
+        public override Task<IReadOnlyList<Embedding<float>>> EmbedTextsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<Embedding<float>>>([.. texts.Select(_ => new Embedding<float>(new float[] { 0.6f, 0.8f, 0f }))]);
+
+        protected override void Dispose(bool disposing)
+        {
+            // The test class owns the inner encoder.
+        }
+    }
+
+    [Fact]
     public async Task ImagesGivenAsFileBytesOrPixelsEmbedAlike()
     {
         string path = TestData.Shapes.First(s => s.File.EndsWith(".png", StringComparison.Ordinal)).FullPath;
