@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Extensions.AI;
 
 namespace Multimodal.Sdk.Speech.Tests.Recognition;
@@ -56,6 +57,86 @@ public sealed class SpeechToTextClientAdapterTests
             Assert.Equal(reference.Select(s => s.GetProperty("text").GetString()), updates.Select(u => u.Text));
             Assert.Equal(TimeSpan.FromSeconds(reference[0].GetProperty("start").GetDouble()), updates[0].StartTime);
         }
+    }
+}
+public sealed class SpeechToTextClientStreamingTests
+{
+    [Fact]
+    public async Task UpdatesArriveBeforeTheStreamIsReadToItsEnd()
+    {
+        // 61.5 s: long_12s.wav five times over, as one WAV read forward only.
+        var clip = TestData.Wav("long_12s.wav").Samples.ToArray();
+        var pcm = new byte[clip.Length * 2 * 5];
+        for (int i = 0; i < clip.Length * 5; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(2 * i), (short)Math.Clamp(Math.Round(clip[i % clip.Length] * 32768f), short.MinValue, short.MaxValue));
+        }
+
+        var stream = new CountingStream([.. Header(pcm.Length), .. pcm]);
+        using var client = new SpeechToTextClientAdapter(new WhisperRecognizer(TestData.WhisperPath), ownsRecognizer: true);
+        long readAtFirstUpdate = -1;
+        var updates = new List<SpeechToTextResponseUpdate>();
+        await foreach (var update in client.GetStreamingTextAsync(stream, new SpeechToTextOptions { SpeechLanguage = "en" }))
+        {
+            readAtFirstUpdate = readAtFirstUpdate < 0 ? stream.BytesRead : readAtFirstUpdate;
+            updates.Add(update);
+        }
+
+        Assert.True(readAtFirstUpdate > 0 && readAtFirstUpdate < pcm.Length / 2, $"{readAtFirstUpdate} of {pcm.Length + 44} bytes read at the first update");
+        Assert.Equal(pcm.Length + 44, stream.BytesRead);
+        Assert.True(updates[^1].EndTime > TimeSpan.FromSeconds(48), $"last update ends at {updates[^1].EndTime}");
+    }
+
+    private static byte[] Header(int dataBytes)
+    {
+        var h = new byte[44];
+        "RIFF"u8.CopyTo(h);
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(4), 36 + dataBytes);
+        "WAVEfmt "u8.CopyTo(h.AsSpan(8));
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(16), 16);
+        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(20), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(22), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(24), 16000);
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(28), 32000);
+        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(32), 2);
+        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(34), 16);
+        "data"u8.CopyTo(h.AsSpan(36));
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(40), dataBytes);
+        return h;
+    }
+
+    // Forward only (not seekable), counting what has been read.
+    private sealed class CountingStream(byte[] data) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, data.Length - BytesRead);
+            data.AsSpan((int)BytesRead, n).CopyTo(buffer.AsSpan(offset));
+            BytesRead += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 #pragma warning restore MEAI001
