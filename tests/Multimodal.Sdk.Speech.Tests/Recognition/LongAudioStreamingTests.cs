@@ -33,7 +33,7 @@ public sealed class LongAudioStreamingTests : IDisposable
         // silent windows are skipped whole: a 10 s silent window decodes to a lone <|9.98|> (seek 9.98 s, drifting
         // 0.02 s a window) with p(no speech) near 0.5, so this test skips on p(no speech) > 0.3 alone.
         (string Wav, double At)[] clips = [("en_short.wav", 600.0), ("exact_3s.wav", 3600.0), ("odd_length.wav", 6000.0)];
-        var splices = clips.Select(c => (Samples: Int16(TestData.Wav(c.Wav)), Start: (long)(c.At * Rate))).ToArray();
+        var splices = clips.Select(c => (Samples: TestWav.Int16(TestData.Wav(c.Wav)), Start: (long)(c.At * Rate))).ToArray();
         using var stream = new TwoHourWavStream(2L * 3600 * Rate, splices, noiseFrom: 6600L * Rate, noiseTo: 7200L * Rate);
         stream.Baseline = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -104,7 +104,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     [Fact]
     public async Task SilenceOnlyGivesAnEmptyResult()
     {
-        var silence = Wav(new short[Rate * 25], Rate);
+        var silence = TestWav.Wav(new short[Rate * 25], Rate);
         var result = await _recognizer.TranscribeAsync(new MemoryStream(silence), new SpeechRecognitionOptions { Timestamps = true });
         Assert.Empty(result.Segments);
         Assert.Equal(string.Empty, result.Text);
@@ -115,7 +115,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     {
         var noBytes = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream()));
         Assert.Contains("empty", noBytes.Message, StringComparison.Ordinal);
-        var noSamples = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(Wav([], Rate))));
+        var noSamples = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(TestWav.Wav([], Rate))));
         Assert.Contains("no samples", noSamples.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => _recognizer.TranscribeAsync(new AudioData(Array.Empty<float>(), Rate)));
     }
@@ -126,7 +126,7 @@ public sealed class LongAudioStreamingTests : IDisposable
         var notAudio = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream("this is not audio at all"u8.ToArray())));
         Assert.Contains("not a recognised audio format", notAudio.Message, StringComparison.Ordinal);
 
-        var muLaw = Wav(new short[Rate], Rate);
+        var muLaw = TestWav.Wav(new short[Rate], Rate);
         BinaryPrimitives.WriteInt16LittleEndian(muLaw.AsSpan(20), 7);   // WAVE_FORMAT_MULAW
         var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(muLaw)));
         Assert.Contains("law", ex.Message, StringComparison.OrdinalIgnoreCase);
@@ -138,7 +138,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     [InlineData(int.MaxValue)]
     public async Task ImpossibleSampleRateInTheHeaderIsRejected(int rate)
     {
-        var wav = Wav(new short[Rate], Rate);
+        var wav = TestWav.Wav(new short[Rate], Rate);
         BinaryPrimitives.WriteInt32LittleEndian(wav.AsSpan(24), rate);
         var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(wav)));
         Assert.Contains(rate == 0 ? "sample rate 0" : "sample rate", ex.Message, StringComparison.OrdinalIgnoreCase);
@@ -149,50 +149,18 @@ public sealed class LongAudioStreamingTests : IDisposable
     {
         // A header cannot be checked against the sound: 16 kHz speech declared as 20 kHz plays 1.25 times as fast,
         // and times are in the declared rate's seconds.
-        var clip = Int16(TestData.Wav("en_short.wav"));
-        var result = await _recognizer.TranscribeAsync(new MemoryStream(Wav(clip, 20_000)), new SpeechRecognitionOptions { Language = "en" });
+        var clip = TestWav.Int16(TestData.Wav("en_short.wav"));
+        var result = await _recognizer.TranscribeAsync(new MemoryStream(TestWav.Wav(clip, 20_000)), new SpeechRecognitionOptions { Language = "en" });
         Assert.Equal(clip.Length / 20_000.0, Assert.Single(result.Segments).End.TotalSeconds, 3);
     }
 
     [Fact]
     public async Task TruncatedPipeFailsWhenReadingReachesTheEarlyEnd()
     {
-        var wav = Wav(new short[Rate * 30], Rate);
+        var wav = TestWav.Wav(new short[Rate * 30], Rate);
         var cut = new NonSeekable(new MemoryStream(wav[..(wav.Length / 2)]));
         var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(cut));
         Assert.Contains("truncated", ex.Message, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static short[] Int16(AudioData audio) => [.. audio.Samples.ToArray().Select(s => (short)Math.Clamp(Math.Round(s * 32768f), short.MinValue, short.MaxValue))];
-
-    private static byte[] Wav(short[] samples, int rate)
-    {
-        var bytes = new byte[44 + (samples.Length * 2)];
-        Header(rate, (uint)(samples.Length * 2)).CopyTo(bytes, 0);
-        for (int i = 0; i < samples.Length; i++)
-        {
-            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + (2 * i)), samples[i]);
-        }
-
-        return bytes;
-    }
-
-    private static byte[] Header(int rate, uint dataBytes)
-    {
-        var h = new byte[44];
-        "RIFF"u8.CopyTo(h);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(4), 36 + dataBytes);
-        "WAVEfmt "u8.CopyTo(h.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(16), 16);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(20), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(22), 1);
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(24), rate);
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(28), rate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(32), 2);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(34), 16);
-        "data"u8.CopyTo(h.AsSpan(36));
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(40), dataBytes);
-        return h;
     }
 
     /// <summary>Hides seeking, as a network or pipe stream would.</summary>
@@ -207,7 +175,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     /// </summary>
     private sealed class TwoHourWavStream(long samples, (short[] Samples, long Start)[] splices, long noiseFrom, long noiseTo) : ForwardOnlyReadStream
     {
-        private readonly byte[] _header = Header(Rate, (uint)(samples * 2));
+        private readonly byte[] _header = TestWav.Header(Rate, (uint)(samples * 2));
         private long _nextProbe = 16L << 20;
 
         public long BytesRead { get; private set; }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.Extensions.AI;
 
 namespace Multimodal.Sdk.Speech.Tests.Recognition;
@@ -65,14 +64,9 @@ public sealed class SpeechToTextClientStreamingTests
     public async Task UpdatesArriveBeforeTheStreamIsReadToItsEnd()
     {
         // 61.5 s: long_12s.wav five times over, as one WAV read forward only.
-        var clip = TestData.Wav("long_12s.wav").Samples.ToArray();
-        var pcm = new byte[clip.Length * 2 * 5];
-        for (int i = 0; i < clip.Length * 5; i++)
-        {
-            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(2 * i), (short)Math.Clamp(Math.Round(clip[i % clip.Length] * 32768f), short.MinValue, short.MaxValue));
-        }
-
-        var stream = new CountingStream([.. Header(pcm.Length), .. pcm]);
+        var clip = TestWav.Int16(TestData.Wav("long_12s.wav"));
+        var wav = TestWav.Wav([.. Enumerable.Repeat(clip, 5).SelectMany(c => c)], 16000);
+        var stream = new CountingStream(wav);
         using var client = new SpeechToTextClientAdapter(new WhisperRecognizer(TestData.WhisperPath), ownsRecognizer: true);
         long readAtFirstUpdate = -1;
         var updates = new List<SpeechToTextResponseUpdate>();
@@ -82,27 +76,9 @@ public sealed class SpeechToTextClientStreamingTests
             updates.Add(update);
         }
 
-        Assert.True(readAtFirstUpdate > 0 && readAtFirstUpdate < pcm.Length / 2, $"{readAtFirstUpdate} of {pcm.Length + 44} bytes read at the first update");
-        Assert.Equal(pcm.Length + 44, stream.BytesRead);
+        Assert.True(readAtFirstUpdate > 0 && readAtFirstUpdate < wav.Length / 2, $"{readAtFirstUpdate} of {wav.Length} bytes read at the first update");
+        Assert.Equal(wav.Length, stream.BytesRead);
         Assert.True(updates[^1].EndTime > TimeSpan.FromSeconds(48), $"last update ends at {updates[^1].EndTime}");
-    }
-
-    private static byte[] Header(int dataBytes)
-    {
-        var h = new byte[44];
-        "RIFF"u8.CopyTo(h);
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(4), 36 + dataBytes);
-        "WAVEfmt "u8.CopyTo(h.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(16), 16);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(20), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(22), 1);
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(24), 16000);
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(28), 32000);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(32), 2);
-        BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(34), 16);
-        "data"u8.CopyTo(h.AsSpan(36));
-        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(40), dataBytes);
-        return h;
     }
 
     // Forward only (not seekable), counting what has been read.
