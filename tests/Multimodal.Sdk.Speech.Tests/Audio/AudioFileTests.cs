@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Multimodal.Sdk.Tests.Audio;
+namespace Multimodal.Sdk.Speech.Tests.Audio;
 
 public sealed class AudioFileTests : IDisposable
 {
