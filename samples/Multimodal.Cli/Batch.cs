@@ -18,7 +18,7 @@ internal static class Batch
 
     /// <summary>Runs <paramref name="work"/> on each input.</summary>
     /// <param name="io">The console.</param>
-    /// <param name="options">The parsed options (<c>--json</c>).</param>
+    /// <param name="json">Print one JSON object (<c>--json</c>) instead of a table.</param>
     /// <param name="inputs">The inputs, in order.</param>
     /// <param name="key">The JSON field naming the input in an error row (<c>image</c>, <c>audio</c>, <c>input</c>).</param>
     /// <param name="columns">The human table's columns.</param>
@@ -27,10 +27,9 @@ internal static class Batch
     /// <param name="flatten">The work returns a list of rows per input (ask: one row per image x question).</param>
     /// <returns>0, or 3 when some input failed.</returns>
     public static async Task<int> RunAsync(
-        CliConsole io, CliArguments options, IReadOnlyList<string> inputs, string key, string[] columns,
+        CliConsole io, bool json, IReadOnlyList<string> inputs, string key, string[] columns,
         Func<string, Action<double>?, Task<BatchItem>> work, CancellationToken cancellationToken, bool flatten = false)
     {
-        bool json = options.Has("--json");
         var rows = new List<object>();
         var cells = new List<string[]>();
         var errors = new List<string>();
