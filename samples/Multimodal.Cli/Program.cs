@@ -54,7 +54,8 @@ internal static class Program
     /// <returns>The root command.</returns>
     public static RootCommand CreateRoot(CliConsole io)
     {
-        var root = new RootCommand("mm: Multimodal.Sdk on the command line (bundled tiny models unless --model DIR is given).");
+        // HelpName: help says "mm" however the program was started (dotnet mm.dll, a test host).
+        var root = new RootCommand("mm: Multimodal.Sdk on the command line (bundled tiny models unless --model DIR is given).") { HelpName = "mm" };
         foreach (var create in Commands)
         {
             root.Add(create(io));
