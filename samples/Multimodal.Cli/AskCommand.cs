@@ -27,15 +27,18 @@ internal static class AskCommand
             }
 
             var qaOptions = new VisualQaOptions { MaxNewTokens = parse.GetValue(maxTokens) };
-            using var qa = new VisualQa(parse.GetValue(model) ?? io.BundledModel("tiny-vlm"));
-            return await Batch.RunAsync(io, parse.GetValue(json), files, "image", ["image", "question", "answer"], async (image, _) =>
-            {
-                // The image is encoded once for all its questions; the rows are flattened to one per image x question.
-                var answers = await qa.AnswerAsync(ImageData.FromFile(image), asked, qaOptions, cancellationToken);
-                return new BatchItem(
+            // The library answers one image at a time (encoded once for all its questions): one image per call, one
+            // call per core in flight. The rows are flattened to one per image x question.
+            var plan = BatchPlan.For(files.Count, maxChunk: 1);
+            using var qa = new VisualQa(parse.GetValue(model) ?? io.BundledModel("tiny-vlm"), plan.SessionOptions);
+            return await Batch.RunBatchedAsync(
+                io, parse.GetValue(json), files, plan, "image", ["image", "question", "answer"],
+                async (chunk, token) => (IReadOnlyList<IReadOnlyList<VisualQaResult>>)[await qa.AnswerAsync(ImageData.FromFile(chunk[0]), asked, qaOptions, token)],
+                (image, answers) => new BatchItem(
                     answers.Select(a => new { image, question = a.Question, answer = a.Answer }).ToList(),
-                    [.. answers.Select(a => new[] { image, a.Question, a.Answer })]);
-            }, cancellationToken, flatten: true);
+                    [.. answers.Select(a => new[] { image, a.Question, a.Answer })]),
+                cancellationToken,
+                flatten: true);
         });
         return command;
     }

@@ -6,6 +6,9 @@ namespace Multimodal.Cli;
 /// <summary><c>mm caption</c>: image captions, greedy, beam search or sampled.</summary>
 internal static class CaptionCommand
 {
+    /// <summary>The images per library call: the captioner's own batch size.</summary>
+    private const int MaxChunk = 16;
+
     public static Command Create(CliConsole io)
     {
         var images = CliOptions.Images();
@@ -31,12 +34,13 @@ internal static class CaptionCommand
                 Temperature = parse.GetValue(temperature),
                 Prefix = parse.GetValue(prefix),
             };
-            using var captioner = new ImageCaptioner(parse.GetValue(model) ?? io.BundledModel("tiny-captioner"));
-            return await Batch.RunAsync(io, parse.GetValue(json), files, "image", ["image", "caption"], async (image, _) =>
-            {
-                var result = await captioner.CaptionAsync(ImageData.FromFile(image), captionOptions, cancellationToken);
-                return new BatchItem(new { image, captions = result.Captions.Select(c => c.Text) }, [.. result.Captions.Select(c => new[] { image, c.Text })]);
-            }, cancellationToken);
+            var plan = BatchPlan.For(files.Count, MaxChunk);
+            using var captioner = new ImageCaptioner(parse.GetValue(model) ?? io.BundledModel("tiny-captioner"), plan.SessionOptions);
+            return await Batch.RunBatchedAsync(
+                io, parse.GetValue(json), files, plan, "image", ["image", "caption"],
+                (chunk, token) => captioner.CaptionAsync([.. chunk.Select(ImageData.FromFile)], captionOptions, token),
+                (image, result) => new BatchItem(new { image, captions = result.Captions.Select(c => c.Text) }, [.. result.Captions.Select(c => new[] { image, c.Text })]),
+                cancellationToken);
         });
         return command;
     }

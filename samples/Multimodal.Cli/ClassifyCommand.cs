@@ -32,20 +32,34 @@ internal static class ClassifyCommand
             var zeroShot = new ZeroShotOptions();
             if (parse.GetValue(templates) is { Length: > 0 } given)
             {
-                zeroShot.Templates = given;
+                zeroShot.Templates = [.. given.Select(Template)];
             }
 
-            using var clip = new ClipEncoder(parse.GetValue(model) ?? io.BundledModel("tiny-clip"));
-            return await Batch.RunAsync(io, parse.GetValue(json), files, "image", ["image", "top labels"], async (image, _) =>
-            {
-                var result = await clip.ClassifyAsync(ImageData.FromFile(image), names, zeroShot, cancellationToken);
-                return new BatchItem(
+            var plan = BatchPlan.For(files.Count, MaxChunk);
+            using var clip = new ClipEncoder(parse.GetValue(model) ?? io.BundledModel("tiny-clip"), plan.SessionOptions);
+
+            // The labels' text embeddings once for the whole run; each chunk then only encodes its images.
+            var embedded = await clip.EmbedLabelsAsync(names, zeroShot, cancellationToken);
+            return await Batch.RunBatchedAsync(
+                io, parse.GetValue(json), files, plan, "image", ["image", "top labels"],
+                (chunk, token) => clip.ClassifyAsync([.. chunk.Select(ImageData.FromFile)], embedded, token),
+                (image, result) => new BatchItem(
                     new { image, labels = result.Labels.Select(l => new { label = l.Label, score = l.Score }) },
-                    [[image, string.Join(", ", result.Labels.Take(5).Select(l => $"{l.Label} {l.Score:P1}"))]]);
-            }, cancellationToken);
+                    [[image, string.Join(", ", result.Labels.Take(5).Select(l => $"{l.Label} {l.Score:P1}"))]]),
+                cancellationToken);
         });
         return command;
     }
+
+    /// <summary>The images per library call: the CLIP encoder's own batch size.</summary>
+    public const int MaxChunk = 32;
+
+    /// <summary>
+    /// A prompt template in the library's form: OpenAI's CLIP templates write the label as <c>{}</c>
+    /// (<c>a photo of a {}.</c>, the form of their 80 ImageNet templates); the SDK's as <c>{label}</c>.
+    /// </summary>
+    public static string Template(string template) =>
+        template.Contains(ZeroShotOptions.LabelPlaceholder, StringComparison.Ordinal) ? template : template.Replace("{}", ZeroShotOptions.LabelPlaceholder, StringComparison.Ordinal);
 
     private static string[] ReadLabels(string file)
     {

@@ -26,7 +26,9 @@ internal static class EmbedCommand
                 throw new CliUsageException("embed needs either --image F... or --text T..., not both");
             }
 
-            using var clip = new ClipEncoder(parse.GetValue(model) ?? io.BundledModel("tiny-clip"));
+            var files = textList.Length > 0 ? [] : parse.ImageFiles(images);
+            var plan = BatchPlan.For(Math.Max(1, files.Count), ClassifyCommand.MaxChunk);
+            using var clip = new ClipEncoder(parse.GetValue(model) ?? io.BundledModel("tiny-clip"), plan.SessionOptions);
             string[] columns = ["input", "dimensions", "first values"];
             if (textList.Length > 0)
             {
@@ -44,11 +46,15 @@ internal static class EmbedCommand
                 return 0;
             }
 
-            return await Batch.RunAsync(io, parse.GetValue(json), parse.ImageFiles(images), "input", columns, async (image, _) =>
-            {
-                var vector = (await clip.EmbedImageAsync(ImageData.FromFile(image), cancellationToken)).Vector.ToArray();
-                return new BatchItem(new { input = image, embedding = vector }, [Cells(image, vector)]);
-            }, cancellationToken);
+            return await Batch.RunBatchedAsync(
+                io, parse.GetValue(json), files, plan, "input", columns,
+                (chunk, token) => clip.EmbedImagesAsync([.. chunk.Select(ImageData.FromFile)], token),
+                (image, embedding) =>
+                {
+                    var vector = embedding.Vector.ToArray();
+                    return new BatchItem(new { input = image, embedding = vector }, [Cells(image, vector)]);
+                },
+                cancellationToken);
         });
         return command;
     }
