@@ -290,11 +290,19 @@ public sealed class PostgresRetrievalStoreTests(PgliteServer server)
             string table = NewTable();
             var records = RandomRecords(3000, seed: 2);
             using var store = NewStore(table: table);
-            await store.UpsertAsync(records);
+            await store.UpsertAsync(records.Take(1).ToList());
             var dataSource = (Npgsql.NpgsqlDataSource)store.GetService(typeof(Npgsql.NpgsqlDataSource))!;
-            await using (var analyze = dataSource.CreateCommand($"ANALYZE {table}"))
+
+            // Bulk-load the way docs/retrieval.md advises (load, then build the index in one pass): faster than 3000 graph inserts.
+            await using (var drop = dataSource.CreateCommand($"DROP INDEX {table}_hnsw"))
             {
-                await analyze.ExecuteNonQueryAsync();
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            await store.UpsertAsync(records.Skip(1).ToList());
+            await using (var build = dataSource.CreateCommand($"CREATE INDEX {table}_hnsw ON {table} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64); ANALYZE {table}"))
+            {
+                await build.ExecuteNonQueryAsync();
             }
 
             _largeTable = (table, records);
