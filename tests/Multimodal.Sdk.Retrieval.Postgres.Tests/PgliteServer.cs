@@ -44,7 +44,8 @@ public sealed class PgliteServer : IAsyncLifetime
             int port = FreeLoopbackPort();
             if (await TryStartAsync(folder, port).ConfigureAwait(false))
             {
-                ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password=postgres;Database=postgres;Timeout=30;Command Timeout=60";
+                // The server accepts 4 connections (-m 4); one store's pool stays within them and waits for a free one.
+                ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password=postgres;Database=postgres;Timeout=30;Command Timeout=60;Maximum Pool Size=4";
                 return;
             }
 

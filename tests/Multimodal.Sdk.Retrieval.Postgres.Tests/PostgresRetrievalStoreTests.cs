@@ -142,6 +142,29 @@ public sealed class PostgresRetrievalStoreTests(PgliteServer server)
     }
 
     [Fact]
+    public async Task SearchesWhileBatchesAreUpsertedSeeWholeBatchesOnly()
+    {
+        // Three statements per batch of 25: only the transaction keeps a batch whole.
+        using var store = NewStore(o => { o.ExactSearch = true; o.InsertBatchSize = 10; });
+        await store.UpsertAsync(RandomRecords(1, seed: 15, prefix: "seed"));
+        var batches = Enumerable.Range(0, 6).Select(b => RandomRecords(25, seed: 100 + b, prefix: $"b{b}_")).ToList();
+
+        var writers = batches.Select(b => Task.Run(() => store.UpsertAsync(b)));
+        var readers = Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            var hits = await store.SearchAsync(RandomVector(new Random(i)), new RetrievalSearchOptions { Top = 200 });
+            // A batch is one transaction: a search sees all 25 of its records or none.
+            foreach (var group in hits.Where(h => h.Record.Id.StartsWith('b')).GroupBy(h => h.Record.Id[..h.Record.Id.IndexOf('_', StringComparison.Ordinal)]))
+            {
+                Assert.Equal(25, group.Count());
+            }
+        }));
+        await Task.WhenAll(writers.Concat(readers));
+
+        Assert.Equal(151, await store.CountAsync());
+    }
+
+    [Fact]
     public async Task ContentHashLookupFindsWhatIsAlreadyStored()
     {
         using var store = NewStore();
