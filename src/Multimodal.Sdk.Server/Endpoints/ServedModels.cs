@@ -1,0 +1,46 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Multimodal.Sdk;
+
+/// <summary>The model ids this server answers to, each tied to the pipeline registered in DI for it.</summary>
+internal static class ServedModels
+{
+    /// <summary>Checks a request's <c>model</c> against the configured id (or an alias) and returns the pipeline, or a 404.</summary>
+    public static T Resolve<T>(IServiceProvider services, MultimodalServerOptions options, string? requested, string servedId, string what)
+        where T : class
+    {
+        var pipeline = services.GetService<T>() ?? throw ApiError.NotServed(what);
+        if (requested is null)
+        {
+            return pipeline;
+        }
+
+        string id = options.ModelAliases.TryGetValue(requested, out var aliased) ? aliased : requested;
+        return string.Equals(id, servedId, StringComparison.Ordinal) ? pipeline : throw ApiError.UnknownModel(requested);
+    }
+
+    /// <summary>Lists the served models: those whose pipeline is registered.</summary>
+    public static IEnumerable<string> List(IServiceProvider services, MultimodalServerOptions options)
+    {
+        if (services.GetService<IChatClient>() is not null || services.GetService<IVisualQa>() is not null)
+        {
+            yield return options.ChatModel;
+        }
+
+        if (services.GetService<IImageCaptioner>() is not null)
+        {
+            yield return options.CaptionModel;
+        }
+
+        if (services.GetService<IClipEncoder>() is not null)
+        {
+            yield return options.EmbeddingModel;
+        }
+
+        if (services.GetService<ISpeechRecognizer>() is not null)
+        {
+            yield return options.SpeechModel;
+        }
+    }
+}
