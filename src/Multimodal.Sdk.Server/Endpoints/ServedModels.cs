@@ -20,27 +20,28 @@ internal static class ServedModels
         return string.Equals(id, servedId, StringComparison.Ordinal) ? pipeline : throw ApiError.UnknownModel(requested);
     }
 
-    /// <summary>Lists the served models: those whose pipeline is registered.</summary>
-    public static IEnumerable<string> List(IServiceProvider services, MultimodalServerOptions options)
+    /// <summary>Lists the served models, those whose pipeline is registered, with what each does (the playground reads it).</summary>
+    public static IEnumerable<(string Id, string Capability)> List(IServiceProvider services, MultimodalServerOptions options)
     {
-        if (services.GetService<IChatClient>() is not null || services.GetService<IVisualQa>() is not null)
+        var registered = services.GetRequiredService<IServiceProviderIsService>();
+        if (registered.IsService(typeof(IChatClient)) || registered.IsService(typeof(IVisualQa)))
         {
-            yield return options.ChatModel;
+            yield return (options.ChatModel, "chat");
         }
 
-        if (services.GetService<IImageCaptioner>() is not null)
+        if (registered.IsService(typeof(IImageCaptioner)))
         {
-            yield return options.CaptionModel;
+            yield return (options.CaptionModel, "caption");
         }
 
-        if (services.GetService<IClipEncoder>() is not null)
+        if (registered.IsService(typeof(IClipEncoder)))
         {
-            yield return options.EmbeddingModel;
+            yield return (options.EmbeddingModel, "embeddings");
         }
 
-        if (services.GetService<ISpeechRecognizer>() is not null)
+        if (registered.IsService(typeof(ISpeechRecognizer)))
         {
-            yield return options.SpeechModel;
+            yield return (options.SpeechModel, "speech");
         }
     }
 }
