@@ -35,7 +35,7 @@ internal sealed class ApiError(int status, string message, string type = ApiErro
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ServerJson.Options.Encoder }))
         {
             json.WriteStartObject();
             json.WriteStartObject("error");
