@@ -1,5 +1,7 @@
 // The README's quick start, with two CLIP models side by side. From the repository root:
-//   dotnet run --project samples/Sample2_HostBuilder
+//   dotnet run --project samples/Sample2_HostBuilder [-- --Models:Captioner DIR --Models:Vlm DIR --Models:FastClip DIR --Image F]
+// Model folders and the image come from appsettings.json (the bundled tiny models); any of them can be overridden on
+// the command line as above, or with environment variables (Models__Captioner=DIR).
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Multimodal.Sdk;
@@ -12,13 +14,13 @@ builder.Services
     .UseCpu()                                                       // Multimodal.Sdk.Runtime.Cpu (or UseCuda(0))
     .AddClip("fast", builder.Configuration["Models:FastClip"]!)     // two keyed CLIP models side by side:
     .AddClip("accurate", builder.Configuration["Models:AccurateClip"]!) // GetRequiredKeyedService<IClipEncoder>(key)
-    .AddImageCaptioner("models/tiny-captioner")                     // IImageCaptioner
-    .AddVisualQa("models/tiny-vlm")                                 // IVisualQa
+    .AddImageCaptioner(builder.Configuration["Models:Captioner"]!)  // IImageCaptioner
+    .AddVisualQa(builder.Configuration["Models:Vlm"]!)              // IVisualQa
     .AddHostedWarmup();                                             // load every model before the first request
 using var host = builder.Build();
 await host.StartAsync();
 
-var image = ImageData.FromFile("samples/Multimodal.Cli/assets/large-blue-square.png");
+var image = ImageData.FromFile(builder.Configuration["Image"]!);
 var caption = await host.Services.GetRequiredService<IImageCaptioner>().CaptionAsync(image);
 var answer = await host.Services.GetRequiredService<IVisualQa>().AnswerAsync(image, "how many shapes are there?");
 Console.WriteLine($"{caption.Text} | {answer.Answer}");

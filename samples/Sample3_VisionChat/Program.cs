@@ -1,6 +1,6 @@
 // A console chat about images that keeps its history, on one vision chat model: each line is a turn, "/image PATH"
 // attaches an image to the next one, an empty line or the end of input quits. From the repository root:
-//   dotnet run --project samples/Sample3_VisionChat [-- model-folder]
+//   dotnet run --project samples/Sample3_VisionChat [-- model-folder]   (default: the bundled models/tiny-vlm)
 using Microsoft.Extensions.AI;
 using Multimodal.Sdk;
 

@@ -75,6 +75,23 @@ public sealed class SampleTests
         }
     }
 
+    [Theory]
+    [InlineData("Sample1_HelloWorld", "samples/Multimodal.Cli/assets/large-blue-square.png|no/such/captioner")]
+    [InlineData("Sample1_HelloWorld", "samples/Multimodal.Cli/assets/large-blue-square.png|models/tiny-captioner|no/such/clip")]
+    [InlineData("Sample2_HostBuilder", "--Models:Vlm|no/such/vlm")]
+    [InlineData("Sample3_VisionChat", "no/such/vlm")]
+    [InlineData("Sample4_Subtitles", "tests/fixtures/vad/long_61s.wav|/tmp/mm-sample4-never-written.srt|no/such/whisper")]
+    public async Task SamplesTakeTheirModelFoldersFromTheCommandLine(string assembly, string args)
+    {
+        // A folder that does not exist is the proof that the argument, not the bundled default, was used.
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunSampleAsync(assembly, args.Split('|'), string.Empty));
+
+        var notFound = Assert.IsType<Multimodal.Sdk.ModelNotFoundException>(Innermost(error));
+        Assert.Contains("no/such/", notFound.Message, StringComparison.Ordinal);
+    }
+
+    private static Exception Innermost(Exception ex) => ex is TargetInvocationException or AggregateException && ex.InnerException is { } inner ? Innermost(inner) : ex;
+
     // Samples write to the process console, so they run one at a time (this collection is not parallel) with the
     // console and the current folder swapped for the run.
     private static async Task<string[]> RunSampleAsync(string assembly, string[] args, string stdin)
