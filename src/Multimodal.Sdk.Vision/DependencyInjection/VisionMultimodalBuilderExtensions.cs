@@ -102,4 +102,26 @@ public static class VisionMultimodalBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         return builder.AddPipeline<Microsoft.Extensions.AI.IChatClient>(name, sp => new VisionChatClient(sp.GetSessionFactory(), modelPath));
     }
+
+    /// <summary>Adds OCR as the default <see cref="ITextReader"/> (a <see cref="OcrReader"/> singleton created on first use).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The OCR model folder (with <c>ocr_config.json</c>, docs/model-folders.md).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static IMultimodalBuilder AddTextReader(this IMultimodalBuilder builder, string modelPath) => AddTextReader(builder, null, modelPath);
+
+    /// <summary>Adds OCR as an <see cref="ITextReader"/> registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The OCR model folder (with <c>ocr_config.json</c>).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> or <paramref name="name"/> is empty.</exception>
+    public static IMultimodalBuilder AddTextReader(this IMultimodalBuilder builder, string? name, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return builder.AddPipeline<ITextReader>(name, sp => new OcrReader(sp.GetSessionFactory(), modelPath));
+    }
 }
