@@ -23,7 +23,7 @@ public sealed class OcrReader : ITextReader, IWarmable
     private readonly ModelSession? _classifier;
     private readonly ModelSession _recognizer;
     private readonly CtcDecoder _decoder;
-    private readonly ImageSharpImageDecoder _imageDecoder;
+    private readonly IImageDecoder _imageDecoder;
     private readonly long _maxPixels;
     private bool _disposed;
 
@@ -43,7 +43,7 @@ public sealed class OcrReader : ITextReader, IWarmable
         var folder = factory.OpenFolder(modelPath);
         _config = OcrConfig.Load(folder, configFileName);
         _decoder = new CtcDecoder(CtcDecoder.ReadDictionary(Path.Combine(folder.Path, _config.Dictionary)), _config.UseSpaceChar);
-        _imageDecoder = new ImageSharpImageDecoder(factory.Options);
+        _imageDecoder = ImageDecoderRegistration.Resolve(factory) ?? new ImageSharpImageDecoder(factory.Options);
         _maxPixels = factory.Options.MaxImagePixels;
         try
         {
