@@ -19,6 +19,7 @@ reading order and box = the rotated tight box of the line's ink (before blur).
 
 Reproduce: apt-get install fonts-dejavu-core fonts-liberation fonts-wqy-microhei python3-pil
            /usr/bin/python3 tools/ocr/make_fixtures.py --out tests/fixtures/ocr
+           /usr/bin/python3 tools/ocr/make_fixtures.py --sample samples/Multimodal.Cli/assets/text/receipt.png
 """
 
 import argparse
@@ -141,11 +142,27 @@ def render(rng, category, index, out_dir):
     return {"file": name, "category": category, "font": font_name, "size": size, "lines": lines}
 
 
+def sample(path):
+    """The CLI's sample with text (samples/Multimodal.Cli/assets/text/receipt.png): three lines, two fonts."""
+    image = Image.new("RGB", (448, 160), (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    bold = ImageFont.truetype(FONTS["DejaVuSans-Bold"], 30)
+    regular = ImageFont.truetype(FONTS["LiberationSans"], 24)
+    draw.text((24, 20), "CORNER CAFE", font=bold, fill=(30, 30, 30))
+    draw.text((24, 70), "Invoice 2026-12-03", font=regular, fill=(40, 40, 40))
+    draw.text((24, 110), "Total: $42.50", font=regular, fill=(40, 40, 40))
+    image.save(path, optimize=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
     parser.add_argument("--seed", type=int, default=25)
+    parser.add_argument("--sample", help="write the CLI's sample image with text to this path instead")
     args = parser.parse_args()
+    if args.sample:
+        sample(args.sample)
+        return
     os.makedirs(args.out, exist_ok=True)
     plan = ["clean"] * 16 + ["inverse"] * 6 + ["rotated"] * 6 + ["blur"] * 6 + ["jpeg"] * 6 + ["doc"] * 6 + ["chinese"] * 6
     images = []
