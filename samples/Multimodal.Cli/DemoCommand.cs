@@ -46,8 +46,8 @@ internal static class DemoCommand
                 parse.Has(images) ? parse.ImageFiles(images) : [.. files.Where(f => CliOptions.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))],
                 parse.Has(audio) ? parse.AudioFiles(audio) : [.. files.Where(f => Path.GetExtension(f).Equals(".wav", StringComparison.OrdinalIgnoreCase))],
                 parse.GetValue(labels) is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : ShapesWorld.Labels,
-                parse.GetValue(questions) ?? DefaultQuestions,
-                parse.GetValue(chat) ?? DefaultChat);
+                parse.GetValue(questions) is { Length: > 0 } asked ? asked : DefaultQuestions,
+                parse.GetValue(chat) is { Length: > 0 } turns ? turns : DefaultChat);
             if (settings.Images.Count == 0 || settings.Labels.Length == 0)
             {
                 throw new CliUsageException("demo needs at least one image and one label");
