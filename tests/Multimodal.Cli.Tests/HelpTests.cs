@@ -47,6 +47,7 @@ public sealed class HelpTests
     [InlineData("chat", "--image --max-tokens --temperature --model")]
     [InlineData("transcribe", "--audio --language --task --timestamps --srt --vtt --vad --vad-model --model --json")]
     [InlineData("vad", "--audio --threshold --model --json")]
+    [InlineData("ocr", "--image --model --json")]
     [InlineData("eval", "captions vqa retrieval asr")]
     [InlineData("eval captions", "--pred --refs --json")]
     [InlineData("eval vqa", "--pred --refs --json --normalize")]

@@ -111,6 +111,28 @@ public static class VisionMultimodalBuilderExtensions
         return new VisionChatClientBuilder(builder.Services, chat);
     }
 
+    /// <summary>Adds OCR as the default <see cref="ITextReader"/> (a <see cref="OcrReader"/> singleton created on first use).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The OCR model folder (with <c>ocr_config.json</c>, docs/model-folders.md).</param>
+    /// <returns>The pipeline's builder: add middleware with <c>Use</c>, <c>UseLogging</c>, <c>UseOpenTelemetry</c>, or the next pipeline.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static MultimodalPipelineBuilder<ITextReader> AddTextReader(this IMultimodalBuilder builder, string modelPath) => AddTextReader(builder, null, modelPath);
+
+    /// <summary>Adds OCR as an <see cref="ITextReader"/> registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The OCR model folder (with <c>ocr_config.json</c>).</param>
+    /// <returns>The pipeline's builder: add middleware with <c>Use</c>, <c>UseLogging</c>, <c>UseOpenTelemetry</c>, or the next pipeline.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> or <paramref name="name"/> is empty.</exception>
+    public static MultimodalPipelineBuilder<ITextReader> AddTextReader(this IMultimodalBuilder builder, string? name, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return builder.AddPipeline<ITextReader>(name, sp => new OcrReader(sp.GetSessionFactory(), modelPath), modelPath);
+    }
+
     // Visual QA and vision chat over one folder hold one loaded model between them.
     private static ModelLease<VisionLanguageModel> SharedModel(IServiceProvider services, string modelPath, string pipeline) =>
         services.GetModelCache().Acquire(modelPath, () => new VisionLanguageModel(services.GetSessionFactory(), modelPath, pipeline));

@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Drawing;
+using System.Runtime.Intrinsics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// Reads text in images with PaddleOCR-style graphs (PP-OCRv4: a DBNet detector, the mobile direction classifier and
+/// an SVTR-LCNet CTC recognizer) from a model folder described by <c>ocr_config.json</c> (docs/model-folders.md):
+/// detection, DB post-processing, a perspective crop per box, direction classification, batched recognition and
+/// greedy CTC decoding, in reading order.
+/// </summary>
+/// <remarks>
+/// Safe for concurrent use: the ONNX Runtime sessions are, and every buffer lives in the call. Owns its sessions;
+/// dispose it to release them. Images are resized with Pillow's bilinear filter (antialiased when shrinking) where
+/// PaddleOCR calls OpenCV's, so probabilities differ slightly from PaddleOCR's own.
+/// </remarks>
+public sealed class OcrReader : ITextReader, IWarmable
+{
+    private readonly OcrConfig _config;
+    private readonly ModelSession _detector;
+    private readonly ModelSession? _classifier;
+    private readonly ModelSession _recognizer;
+    private readonly CtcDecoder _decoder;
+    private readonly IImageDecoder _imageDecoder;
+    private readonly long _maxPixels;
+    private bool _disposed;
+
+    /// <summary>Loads an OCR model folder (with <c>ocr_config.json</c>) with default options on the CPU.</summary>
+    /// <param name="modelPath">The model folder.</param>
+    /// <param name="options">Session and input-limit settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ModelNotFoundException">The folder, its <c>ocr_config.json</c>, a graph or the dictionary is missing.</exception>
+    /// <exception cref="ModelIncompatibleException">The config is not a PP-OCR config, or a graph does not fit it.</exception>
+    public OcrReader(string modelPath, MultimodalOptions? options = null)
+        : this(new OnnxSessionFactory(options), modelPath)
+    {
+    }
+
+    /// <summary>Loads a folder with a config file other than <c>ocr_config.json</c> (the parity tests' ocr-node settings).</summary>
+    internal OcrReader(OnnxSessionFactory factory, string modelPath, string configFileName = OcrConfig.FileName)
+    {
+        var folder = factory.OpenFolder(modelPath);
+        _config = OcrConfig.Load(folder, configFileName);
+        _decoder = new CtcDecoder(CtcDecoder.ReadDictionary(Path.Combine(folder.Path, _config.Dictionary)), _config.UseSpaceChar);
+        _imageDecoder = ImageDecoderRegistration.Resolve(factory) ?? new ImageSharpImageDecoder(factory.Options);
+        _maxPixels = factory.Options.MaxImagePixels;
+        try
+        {
+            _detector = Open(factory, folder, _config.Detection.Graph);
+            _classifier = _config.Classifier is { } c ? Open(factory, folder, c.Graph) : null;
+            _recognizer = Open(factory, folder, _config.Recognition.Graph);
+            long classes = _recognizer.Session.OutputMetadata.First().Value.Dimensions[^1];
+            if (classes > 0 && classes != _decoder.ClassCount)
+            {
+                throw new ModelIncompatibleException(folder.Path, _config.Dictionary, $"The recognizer '{_config.Recognition.Graph}' has {classes} classes, but the dictionary '{_config.Dictionary}' gives {_decoder.ClassCount} (blank + {_decoder.ClassCount - (_config.UseSpaceChar ? 2 : 1)} characters{(_config.UseSpaceChar ? " + space" : string.Empty)}).");
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<TextReadResult> ReadAsync(ImageData image, TextReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        options = options?.Clone();
+        if (options?.DetectionSideLimit is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DetectionSideLimit, "TextReadOptions.DetectionSideLimit must be positive.");
+        }
+
+        return Task.FromResult(Read(image, options, timings: null, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)
+    {
+        const int W = 64, H = 32;
+        var pixels = new byte[W * H * 3];
+        Array.Fill(pixels, (byte)255);
+        await ReadAsync(ImageData.FromPixels(pixels, W, H), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _disposed = true;
+        _detector?.Dispose();
+        _classifier?.Dispose();
+        _recognizer?.Dispose();
+    }
+
+    /// <summary>The whole pipeline on one image; <paramref name="timings"/>, when given, collects the time per stage (the benchmark).</summary>
+    internal TextReadResult Read(ImageData image, TextReadOptions? options, OcrTimings? timings, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var decoded = image.RgbPixels.IsEmpty ? Decode(image) : null;
+        ReadOnlySpan<byte> rgb = decoded is not null ? decoded.Pixels : image.RgbPixels.Span;
+        int width = decoded?.Width ?? image.Width;
+        int height = decoded?.Height ?? image.Height;
+        if ((long)width * height > _maxPixels)
+        {
+            throw new InputTooLargeException($"The image has {(long)width * height} pixels, over the budget of {_maxPixels} (MultimodalOptions.MaxImagePixels).", (long)width * height, _maxPixels);
+        }
+
+        timings?.Add(ref timings.Decode, clock);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var (map, mapWidth, mapHeight) = Detect(rgb, width, height, options?.DetectionSideLimit ?? _config.LimitSideLength);
+        timings?.Add(ref timings.Detection, clock);
+        var boxes = DbPostProcessor.FindBoxes(map, mapWidth, mapHeight, width, height, _config.Db);
+        var order = ReadingOrder.Sort(boxes);
+        var crops = new CropImage[order.Count];
+        for (int i = 0; i < order.Count; i++)
+        {
+            crops[i] = TextCrop.Warp(rgb, width, height, boxes[order[i].Index]);
+        }
+
+        timings?.Add(ref timings.PostProcessing, clock);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        if (_classifier is not null && (options?.UseDirectionClassifier ?? true))
+        {
+            Classify(crops, cancellationToken);
+            timings?.Add(ref timings.Classification, clock);
+        }
+
+        var texts = Recognize(crops, cancellationToken);
+        timings?.Add(ref timings.Recognition, clock);
+
+        float minConfidence = options?.MinConfidence ?? _config.DropScore;
+        var lines = new List<TextLine>(order.Count);
+        int line = -1, previous = -1;
+        for (int i = 0; i < order.Count; i++)
+        {
+            var (text, confidence) = texts[i];
+            if (confidence < minConfidence || text.Length == 0)
+            {
+                continue;
+            }
+
+            if (order[i].Line != previous)
+            {
+                line++;
+                previous = order[i].Line;
+            }
+
+            lines.Add(new TextLine(text, confidence, boxes[order[i].Index], line));
+        }
+
+        timings?.Add(ref timings.PostProcessing, clock);
+        return new TextReadResult(lines, width, height);
+    }
+
+    /// <summary>DetResizeForTest (<c>limit_type</c> max or min, sides rounded to the multiple) + normalization + the detector.</summary>
+    private (float[] Map, int Width, int Height) Detect(ReadOnlySpan<byte> rgb, int width, int height, int limit)
+    {
+        double ratio = 1;
+        if (_config.LimitIsMax ? Math.Max(width, height) > limit : Math.Min(width, height) < limit)
+        {
+            ratio = (double)limit / (_config.LimitIsMax ? Math.Max(width, height) : Math.Min(width, height));
+        }
+
+        int m = _config.Multiple;
+        int h = Math.Max((int)Math.Round((int)(height * ratio) / (double)m, MidpointRounding.ToEven) * m, m);
+        int w = Math.Max((int)Math.Round((int)(width * ratio) / (double)m, MidpointRounding.ToEven) * m, m);
+
+        var input = new float[3 * h * w];
+        ResizeNormalize(rgb, width, height, w, h, _config.Detection, input, w);
+        using var x = OrtValue.CreateTensorValueFromMemory(input, [1, 3, h, w]);
+        using var outputs = _detector.Run([_detector.InputNames[0]], [x], [_detector.OutputNames[0]]);
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        int mapHeight = (int)shape[^2], mapWidth = (int)shape[^1];
+        return (outputs[0].GetTensorDataAsSpan<float>()[..(mapHeight * mapWidth)].ToArray(), mapWidth, mapHeight);
+    }
+
+    /// <summary>TextClassifier: batches by aspect ratio, 48 x 192 padded inputs, a half turn where "180" wins above the threshold.</summary>
+    private void Classify(CropImage[] crops, CancellationToken cancellationToken)
+    {
+        var stage = _config.Classifier!;
+        var indices = Enumerable.Range(0, crops.Length).OrderBy(i => crops[i].AspectRatio).ToArray();
+        for (int start = 0; start < indices.Length; start += stage.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = indices.AsSpan(start, Math.Min(stage.BatchSize, indices.Length - start)).ToArray();
+            var input = BatchInput(crops, batch, stage, stage.Width);
+            using var x = OrtValue.CreateTensorValueFromMemory(input, [batch.Length, 3, stage.Height, stage.Width]);
+            using var outputs = _classifier!.Run([_classifier.InputNames[0]], [x], [_classifier.OutputNames[0]]);
+            var probabilities = outputs[0].GetTensorDataAsSpan<float>();
+            int labels = probabilities.Length / batch.Length;
+            for (int b = 0; b < batch.Length; b++)
+            {
+                var row = probabilities.Slice(b * labels, labels);
+                int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
+                if (best == _config.RotatedLabel && row[best] > _config.ClassifierThreshold)
+                {
+                    crops[batch[b]] = crops[batch[b]].RotateHalf();
+                }
+            }
+        }
+    }
+
+    /// <summary>TextRecognizer: batches sorted by aspect ratio, height 48, width by the batch's widest ratio (at least 320), padded; greedy CTC.</summary>
+    private (string Text, float Confidence)[] Recognize(CropImage[] crops, CancellationToken cancellationToken)
+    {
+        var stage = _config.Recognition;
+        var results = new (string, float)[crops.Length];
+        var indices = Enumerable.Range(0, crops.Length).OrderBy(i => crops[i].AspectRatio).ToArray();
+        for (int start = 0; start < indices.Length; start += stage.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = indices.AsSpan(start, Math.Min(stage.BatchSize, indices.Length - start)).ToArray();
+            double maxRatio = Math.Max((double)stage.Width / stage.Height, batch.Max(i => (double)crops[i].Width / crops[i].Height));
+            int batchWidth = (int)(stage.Height * maxRatio);
+            var input = BatchInput(crops, batch, stage, batchWidth);
+            using var x = OrtValue.CreateTensorValueFromMemory(input, [batch.Length, 3, stage.Height, batchWidth]);
+            using var outputs = _recognizer.Run([_recognizer.InputNames[0]], [x], [_recognizer.OutputNames[0]]);
+            var shape = outputs[0].GetTensorTypeAndShape().Shape;
+            int frames = (int)shape[1], classes = (int)shape[2];
+            var probabilities = outputs[0].GetTensorDataAsSpan<float>();
+            for (int b = 0; b < batch.Length; b++)
+            {
+                results[batch[b]] = _decoder.Decode(probabilities.Slice(b * frames * classes, frames * classes), frames);
+            }
+        }
+
+        return results;
+    }
+
+    // PaddleOCR's resize_norm_img: keep the aspect ratio at the stage's height (width at most batchWidth), normalize,
+    // leave the rest of the row at 0 (the padding comes after normalization).
+    private static float[] BatchInput(CropImage[] crops, int[] batch, OcrStageConfig stage, int batchWidth)
+    {
+        int plane = stage.Height * batchWidth;
+        var input = new float[batch.Length * 3 * plane];
+        for (int b = 0; b < batch.Length; b++)
+        {
+            var crop = crops[batch[b]];
+            int resizedWidth = Math.Min(batchWidth, (int)Math.Ceiling(stage.Height * (double)crop.Width / crop.Height));
+            ResizeNormalize(crop.Pixels, crop.Width, crop.Height, Math.Max(1, resizedWidth), stage.Height, stage, input.AsSpan(b * 3 * plane, 3 * plane), batchWidth);
+        }
+
+        return input;
+    }
+
+    // Resizes to outWidth x outHeight (Pillow's filter: bilinear unless the config says otherwise) and writes (x / 255 - mean) / std as planes of rowStride columns,
+    // in the stage's channel order.
+    private static void ResizeNormalize(ReadOnlySpan<byte> rgb, int width, int height, int outWidth, int outHeight, OcrStageConfig stage, Span<float> destination, int rowStride)
+    {
+        byte[]? rented = null;
+        ReadOnlySpan<byte> resized = rgb;
+        if (outWidth != width || outHeight != height)
+        {
+            rented = System.Buffers.ArrayPool<byte>.Shared.Rent(outWidth * outHeight * 3);
+            PillowResampler.Resize(rgb, width, height, outWidth, outHeight, stage.Resample, rented, 0, 0, outWidth, outHeight, Vector128.IsHardwareAccelerated);
+            resized = rented.AsSpan(0, outWidth * outHeight * 3);
+        }
+
+        int plane = outHeight * rowStride;
+        Span<float> scale = stackalloc float[3];
+        Span<float> offset = stackalloc float[3];
+        for (int c = 0; c < 3; c++)
+        {
+            scale[c] = 1f / (255f * stage.Std[c]);
+            offset[c] = -stage.Mean[c] / stage.Std[c];
+        }
+
+        for (int c = 0; c < 3; c++)
+        {
+            int source = stage.Bgr ? 2 - c : c;
+            var target = destination.Slice(c * plane, plane);
+            for (int y = 0; y < outHeight; y++)
+            {
+                var row = target.Slice(y * rowStride, outWidth);
+                int o = (y * outWidth * 3) + source;
+                for (int x = 0; x < outWidth; x++)
+                {
+                    row[x] = (resized[o + (x * 3)] * scale[c]) + offset[c];
+                }
+            }
+        }
+
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private RgbImage Decode(ImageData image)
+    {
+        try
+        {
+            if (image.FilePath is { } path)
+            {
+                byte[] bytes;
+                try
+                {
+                    bytes = File.ReadAllBytes(path);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new InputDecodeException($"Image file '{path}' cannot be read: {ex.Message}", ex);
+                }
+
+                return _imageDecoder.Decode(bytes);
+            }
+
+            return _imageDecoder.Decode(image.EncodedBytes.Span);
+        }
+        catch (InputDecodeException ex) when (image.Name is not null && !ex.Message.Contains(image.Name, StringComparison.Ordinal))
+        {
+            throw new InputDecodeException($"'{image.Name}': {ex.Message}", ex);
+        }
+    }
+
+    private static ModelSession Open(OnnxSessionFactory factory, ModelFolder folder, string graph) =>
+        factory.Create(folder, Path.Combine(folder.Path, graph), graph).Require(Array.Empty<string>(), Array.Empty<string>());
+}
+
+/// <summary>Time per stage, summed over calls (the OCR benchmark's breakdown). Not safe for concurrent use.</summary>
+internal sealed class OcrTimings
+{
+    public double Decode;
+    public double Detection;
+    public double PostProcessing;
+    public double Classification;
+    public double Recognition;
+
+    /// <summary>Adds the time since the last lap to <paramref name="stage"/> and restarts the clock.</summary>
+    public void Add(ref double stage, Stopwatch clock)
+    {
+        stage += clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+    }
+}
