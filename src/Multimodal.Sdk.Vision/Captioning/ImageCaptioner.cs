@@ -36,7 +36,7 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
         folder.RequireModelType("The image captioner", "vision-encoder-decoder");
         _modelPath = folder.Path;
         _tokenizer = Tokenizer.Load(folder);
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options);
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
         _generation = GenerationConfig.From(folder.TryGetJson("generation_config.json"), folder.Config);
         _startToken = _generation.DecoderStartTokenId ?? _generation.BosTokenId
             ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' names no decoder_start_token_id (nor bos_token_id) in generation_config.json or config.json.");
@@ -53,7 +53,10 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<CaptionResult>> CaptionAsync(IReadOnlyList<ImageData> images, CaptionOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CaptionResult>> CaptionAsync(IReadOnlyList<ImageData> images, CaptionOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => CaptionCoreAsync(images, options, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<CaptionResult>> CaptionCoreAsync(IReadOnlyList<ImageData> images, CaptionOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0)
@@ -75,7 +78,7 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
             var chunk = images.Skip(start).Take(MaxBatch).ToList();
             var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, chunk, cancellationToken);
             using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-            using var encoded = _encoder.Run(["pixel_values"], [pixelValues], ["last_hidden_state"]);
+            using var encoded = _encoder.Run(["pixel_values"], [pixelValues], ["last_hidden_state"], cancellationToken);
             var request = new GenerationRequest { Prompts = [.. Enumerable.Repeat<IReadOnlyList<int>>(prompt, chunk.Count)], EncoderHiddenStates = encoded[0] };
             var generated = await GenerationEngine.GenerateAsync(_decoder, request, settings, cancellationToken).ConfigureAwait(false);
             foreach (var sequences in generated.Sequences)

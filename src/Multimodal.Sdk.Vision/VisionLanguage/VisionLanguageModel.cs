@@ -45,7 +45,7 @@ internal sealed class VisionLanguageModel : IDisposable
         _templateVariables["image_token"] = ImageToken;
         _contextLength = config.Section("text_config")?.TryGetInt32("max_position_embeddings") ?? Tokenizer.Config.ModelMaxLength;
 
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options);
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
         if (_preprocessor.FixedOutputSize is null)
         {
             throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", $"preprocessor_config.json of '{folder.Path}' does not resize to a fixed size; the vision encoder needs one.");
@@ -132,7 +132,7 @@ internal sealed class VisionLanguageModel : IDisposable
     {
         var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, [image], cancellationToken);
         using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-        using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_features"]);
+        using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_features"], cancellationToken);
         Interlocked.Increment(ref _visionRuns);
         var info = outputs[0].GetTensorTypeAndShape();
         var s = info.Shape;
