@@ -72,6 +72,12 @@ internal sealed class FakePipelines : IChatClient, IImageCaptioner, IVisualQa, I
             [new SpeechSegment(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.25), text, -0.2, 0.01, [1, 2, 3])]);
     }
 
+    public Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
     public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 

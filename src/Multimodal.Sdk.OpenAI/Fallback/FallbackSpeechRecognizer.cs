@@ -5,7 +5,11 @@ namespace Multimodal.Sdk;
 /// <see cref="FallbackOptions.ShouldFallBack"/>) or already runs <see cref="FallbackOptions.MaxPrimaryConcurrency"/> calls.
 /// Local first and remote second, or the reverse: the order is the arguments'.
 /// </summary>
-/// <remarks>Safe for concurrent use when both pipelines are. Disposing it disposes both.</remarks>
+/// <remarks>
+/// Safe for concurrent use when both pipelines are. Disposing it disposes both. The <see cref="Stream"/> overloads go to
+/// the primary only: a stream half read by a failed primary cannot be replayed; decode to <see cref="AudioData"/> first
+/// for a fallback.
+/// </remarks>
 public sealed class FallbackSpeechRecognizer : DelegatingSpeechRecognizer
 {
     private readonly FallbackPolicy<ISpeechRecognizer> _policy;

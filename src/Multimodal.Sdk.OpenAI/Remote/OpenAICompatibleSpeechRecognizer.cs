@@ -41,37 +41,28 @@ public sealed class OpenAICompatibleSpeechRecognizer : ISpeechRecognizer
     public async Task<SpeechRecognitionResult> TranscribeAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        options ??= new SpeechRecognitionOptions();
-        float? temperature = options.Temperatures is [> 0f and var t, ..] ? t : null;
         using var wav = new MemoryStream(EncodedMedia.Wav(audio));
-        string text;
-        string? language;
-        IReadOnlyList<TranscribedSegment> segments;
-        if (options.Task == SpeechTask.Translate)
-        {
-            var translation = (await _client.TranslateAudioAsync(wav, "audio.wav", new AudioTranslationOptions
-            {
-                ResponseFormat = AudioTranslationFormat.Verbose,
-                Prompt = options.InitialPrompt,
-                Temperature = temperature,
-            }, cancellationToken).ConfigureAwait(false)).Value;
-            (text, language, segments) = (translation.Text, translation.Language, translation.Segments);
-        }
-        else
-        {
-            var transcription = (await _client.TranscribeAudioAsync(wav, "audio.wav", new AudioTranscriptionOptions
-            {
-                ResponseFormat = AudioTranscriptionFormat.Verbose,
-                TimestampGranularities = AudioTimestampGranularities.Segment,
-                Language = options.Language,
-                Prompt = options.InitialPrompt,
-                Temperature = temperature,
-            }, cancellationToken).ConfigureAwait(false)).Value;
-            (text, language, segments) = (transcription.Text, transcription.Language, transcription.Segments);
-        }
+        return await RemoteAsync(wav, "audio.wav", options, cancellationToken).ConfigureAwait(false);
+    }
 
-        string code = language is null ? options.Language ?? string.Empty : Codes.GetValueOrDefault(language, language);
-        return new SpeechRecognitionResult(text.Trim(), code, float.NaN, [.. segments.Select(Segment)]);
+    /// <inheritdoc/>
+    /// <remarks>The stream's bytes are sent as they are (any container the endpoint reads); the stream is not disposed.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="audio"/> is <see langword="null"/>.</exception>
+    /// <exception cref="System.ClientModel.ClientResultException">The endpoint answered an error.</exception>
+    public Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        return RemoteAsync(audio, "audio", options, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var result = await TranscribeAsync(audio, options, cancellationToken).ConfigureAwait(false);
+        foreach (var segment in result.Segments)
+        {
+            yield return segment;
+        }
     }
 
     /// <inheritdoc/>
@@ -103,6 +94,40 @@ public sealed class OpenAICompatibleSpeechRecognizer : ISpeechRecognizer
     public void Dispose()
     {
         // The OpenAI client holds no unmanaged resources of its own.
+    }
+
+    private async Task<SpeechRecognitionResult> RemoteAsync(Stream audio, string fileName, SpeechRecognitionOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= new SpeechRecognitionOptions();
+        float? temperature = options.Temperatures is [> 0f and var t, ..] ? t : null;
+        string text;
+        string? language;
+        IReadOnlyList<TranscribedSegment> segments;
+        if (options.Task == SpeechTask.Translate)
+        {
+            var translation = (await _client.TranslateAudioAsync(audio, fileName, new AudioTranslationOptions
+            {
+                ResponseFormat = AudioTranslationFormat.Verbose,
+                Prompt = options.InitialPrompt,
+                Temperature = temperature,
+            }, cancellationToken).ConfigureAwait(false)).Value;
+            (text, language, segments) = (translation.Text, translation.Language, translation.Segments);
+        }
+        else
+        {
+            var transcription = (await _client.TranscribeAudioAsync(audio, fileName, new AudioTranscriptionOptions
+            {
+                ResponseFormat = AudioTranscriptionFormat.Verbose,
+                TimestampGranularities = AudioTimestampGranularities.Segment,
+                Language = options.Language,
+                Prompt = options.InitialPrompt,
+                Temperature = temperature,
+            }, cancellationToken).ConfigureAwait(false)).Value;
+            (text, language, segments) = (transcription.Text, transcription.Language, transcription.Segments);
+        }
+
+        string code = language is null ? options.Language ?? string.Empty : Codes.GetValueOrDefault(language, language);
+        return new SpeechRecognitionResult(text.Trim(), code, float.NaN, [.. segments.Select(Segment)]);
     }
 
     private static SpeechSegment Segment(TranscribedSegment s) =>
