@@ -767,7 +767,7 @@ public sealed class EmbeddedRetrievalStore : IRetrievalStore
         var graph = _hnsw!;
         // Deleted and filtered-out rows come back from the graph too: ask for more, and fall back to an exact scan of
         // the covered rows when a selective filter leaves too few.
-        int k = options.HasFilter ? Math.Max(options.Top * 16, 256) : Math.Max(options.Top * 4, 64);
+        int k = Math.Max(options.HasFilter ? Math.Max(options.Top * 16, 256) : options.Top * 4, _options.HnswExpansionSearch);
         int found = graph.Search(query.ToArray(), Math.Min(k, graph.Rows), out var keys);
         var candidates = new List<int>(found);
         for (int i = 0; i < found; i++)

@@ -48,7 +48,10 @@ public sealed class EmbeddedRetrievalStoreOptions
     /// <summary>Gets or sets the HNSW candidate list size while building (default 128).</summary>
     public int HnswExpansionAdd { get; set; } = 128;
 
-    /// <summary>Gets or sets the HNSW candidate list size while searching (default 64); larger is slower and more exact.</summary>
+    /// <summary>
+    /// Gets or sets the HNSW candidate list size while searching (default 64): the graph is asked for at least this many
+    /// candidates, which are rescored exactly; larger is slower and more exact.
+    /// </summary>
     public int HnswExpansionSearch { get; set; } = 64;
 
     /// <summary>Gets or sets whether to open without taking the writer lock: searches and reads only, any number of readers.</summary>

@@ -40,6 +40,8 @@ for (long batch = 0; ; batch++)
     {
         // Delete an earlier acknowledged record and report it: the reopened index must not have it.
         string victim = $"s{seed}-b{batch - 1}-0";
+        Console.Out.WriteLine($"deleting {victim}");
+        Console.Out.Flush();
         await store.DeleteAsync([victim]);
         Console.Out.WriteLine($"del {victim}");
         Console.Out.Flush();
