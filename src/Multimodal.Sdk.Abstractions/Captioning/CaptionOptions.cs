@@ -11,5 +11,5 @@ public class CaptionOptions : GenerationOptions
     public string? Prefix { get; set; }
 
     /// <inheritdoc/>
-    public override GenerationOptions Clone() => (CaptionOptions)MemberwiseClone();
+    public override CaptionOptions Clone() => (CaptionOptions)MemberwiseClone();
 }

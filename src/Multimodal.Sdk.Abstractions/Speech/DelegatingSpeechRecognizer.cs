@@ -28,6 +28,14 @@ public class DelegatingSpeechRecognizer : ISpeechRecognizer
         InnerRecognizer.TranscribeStreamingAsync(audio, options, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        InnerRecognizer.TranscribeAsync(audio, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        InnerRecognizer.TranscribeStreamingAsync(audio, options, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual Task<LanguageDetectionResult> DetectLanguageAsync(AudioData audio, CancellationToken cancellationToken = default) =>
         InnerRecognizer.DetectLanguageAsync(audio, cancellationToken);
 

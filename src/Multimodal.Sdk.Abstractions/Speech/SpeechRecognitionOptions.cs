@@ -2,25 +2,54 @@ namespace Multimodal.Sdk;
 
 /// <summary>
 /// Per-call speech recognition settings: language, task, timestamps, and Whisper's decoding rules as openai/whisper's
-/// <c>transcribe()</c> applies them (temperature fallback, quality thresholds, prompts, token suppression), over the
-/// decoding knobs of <see cref="GenerationOptions"/>.
+/// <c>transcribe()</c> applies them (temperature fallback, quality thresholds, prompts, token suppression), and the
+/// decoding knobs of <see cref="GenerationOptions"/> that apply to it (names and meanings as there). It does not derive
+/// from <see cref="GenerationOptions"/>: the sampling temperature is <see cref="Temperatures"/>, a fallback sequence,
+/// so <c>DoSample</c>, <c>Temperature</c> and <c>NumReturnSequences</c> have no place here.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Each window is decoded at the first temperature of <see cref="Temperatures"/>: greedily at 0 (beam search when
-/// <see cref="GenerationOptions.NumBeams"/> is above 1), by sampling <see cref="BestOf"/> candidates above 0 (the one
-/// with the best length-normalized log-probability is kept; <see cref="GenerationOptions.TopK"/>,
-/// <see cref="GenerationOptions.TopP"/> and <see cref="GenerationOptions.Seed"/> apply). The window is decoded again
+/// <see cref="NumBeams"/> is above 1), by sampling <see cref="BestOf"/> candidates above 0 (the one with the best
+/// length-normalized log-probability is kept; <see cref="TopK"/>, <see cref="TopP"/> and <see cref="Seed"/> apply). The window is decoded again
 /// at the next temperature while its text compresses better than <see cref="CompressionRatioThreshold"/> (a
 /// repetition loop) or its average log-probability is below <see cref="LogProbThreshold"/>, unless its no-speech
-/// probability is above <see cref="NoSpeechThreshold"/> (then the low log-probability is taken as silence). Set the
-/// sampling temperature through <see cref="Temperatures"/>: <see cref="GenerationOptions.DoSample"/> and
-/// <see cref="GenerationOptions.Temperature"/> are rejected here.
+/// probability is above <see cref="NoSpeechThreshold"/> (then the low log-probability is taken as silence).
 /// </para>
 /// <para>Not safe for concurrent mutation; pipelines copy it (lists included) at the start of a call.</para>
 /// </remarks>
-public class SpeechRecognitionOptions : GenerationOptions
+public class SpeechRecognitionOptions
 {
+    /// <summary>Gets or sets the most tokens to generate per window after the prompt; <see langword="null"/> for the model's default.</summary>
+    public int? MaxNewTokens { get; set; }
+
+    /// <summary>Gets or sets the number of beams at temperature 0; 1 is greedy, more is beam search. <see langword="null"/> for the model's default.</summary>
+    public int? NumBeams { get; set; }
+
+    /// <summary>
+    /// Gets or sets the exponent applied to the sequence length when beam scores and sampled candidates are compared
+    /// (1 = average log-probability, 0 = sum); <see langword="null"/> divides by the length, as openai/whisper.
+    /// </summary>
+    public float? LengthPenalty { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether beam search stops as soon as <see cref="NumBeams"/> finished sequences exist.</summary>
+    public bool? EarlyStopping { get; set; }
+
+    /// <summary>Gets or sets how many most likely tokens sampling keeps (0 keeps all), at temperatures above 0.</summary>
+    public int? TopK { get; set; }
+
+    /// <summary>Gets or sets the cumulative probability of the most likely tokens that sampling keeps (1 keeps all), at temperatures above 0.</summary>
+    public float? TopP { get; set; }
+
+    /// <summary>Gets or sets the random seed for sampling; the same seed gives the same output.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Gets or sets the penalty for tokens already generated (1 = none; the CTRL formulation).</summary>
+    public float? RepetitionPenalty { get; set; }
+
+    /// <summary>Gets or sets the size of n-grams that may not occur twice (0 = no restriction).</summary>
+    public int? NoRepeatNgramSize { get; set; }
+
     /// <summary>
     /// Gets or sets the spoken language as the model's code (<c>"en"</c>, <c>"es"</c>, ...), or <see langword="null"/>
     /// (or <c>"auto"</c>) to detect it from the first window. Default: <see langword="null"/>.
@@ -106,8 +135,9 @@ public class SpeechRecognitionOptions : GenerationOptions
     /// </summary>
     public bool SuppressBlank { get; set; } = true;
 
-    /// <inheritdoc/>
-    public override GenerationOptions Clone()
+    /// <summary>Copies the options, lists included.</summary>
+    /// <returns>A copy that can be changed without affecting this one.</returns>
+    public virtual SpeechRecognitionOptions Clone()
     {
         var copy = (SpeechRecognitionOptions)MemberwiseClone();
         copy.Temperatures = Temperatures is null ? null! : [.. Temperatures];

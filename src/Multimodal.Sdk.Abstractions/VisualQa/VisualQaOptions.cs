@@ -11,5 +11,5 @@ public class VisualQaOptions : GenerationOptions
     public string? SystemPrompt { get; set; }
 
     /// <inheritdoc/>
-    public override GenerationOptions Clone() => (VisualQaOptions)MemberwiseClone();
+    public override VisualQaOptions Clone() => (VisualQaOptions)MemberwiseClone();
 }

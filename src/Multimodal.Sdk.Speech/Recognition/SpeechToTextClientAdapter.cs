@@ -4,10 +4,10 @@ using Microsoft.Extensions.AI;
 namespace Multimodal.Sdk;
 
 /// <summary>
-/// Microsoft.Extensions.AI's <see cref="ISpeechToTextClient"/> over any <see cref="ISpeechRecognizer"/>. Over a
-/// <see cref="WhisperRecognizer"/> the stream is read window by window as it is decoded (memory bounded by one window,
-/// updates before the stream ends, WAV or what ffmpeg decodes); any other recognizer gets the whole clip decoded by
-/// <see cref="AudioFile"/> first. <see cref="SpeechToTextOptions.SpeechLanguage"/> picks the spoken language
+/// Microsoft.Extensions.AI's <see cref="ISpeechToTextClient"/> over any <see cref="ISpeechRecognizer"/>, middleware
+/// included: the stream goes to the recognizer's stream input, so a <see cref="WhisperRecognizer"/>, wrapped or not,
+/// reads it window by window as it decodes (memory bounded by one window, updates before the stream ends, WAV or what
+/// ffmpeg decodes). <see cref="SpeechToTextOptions.SpeechLanguage"/> picks the spoken language
 /// (detected when unset), and a <see cref="SpeechToTextOptions.TextLanguage"/> of <c>en</c> for non-English speech
 /// asks for translation. Streaming yields one update per segment with its start and end times.
 /// </summary>
@@ -34,9 +34,7 @@ public sealed class SpeechToTextClientAdapter : ISpeechToTextClient
     public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
-        var result = _recognizer is WhisperRecognizer whisper
-            ? await whisper.TranscribeAsync(audioSpeechStream, Map(options), cancellationToken).ConfigureAwait(false)
-            : await _recognizer.TranscribeAsync(AudioFile.Read(audioSpeechStream, cancellationToken: cancellationToken), Map(options), cancellationToken).ConfigureAwait(false);
+        var result = await _recognizer.TranscribeAsync(audioSpeechStream, Map(options), cancellationToken).ConfigureAwait(false);
         return new SpeechToTextResponse(result.Text)
         {
             StartTime = result.Segments.Count > 0 ? result.Segments[0].Start : null,
@@ -52,10 +50,7 @@ public sealed class SpeechToTextClientAdapter : ISpeechToTextClient
     public async IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
-        var segments = _recognizer is WhisperRecognizer whisper
-            ? whisper.TranscribeStreamingAsync(audioSpeechStream, Map(options), cancellationToken)
-            : _recognizer.TranscribeStreamingAsync(AudioFile.Read(audioSpeechStream, cancellationToken: cancellationToken), Map(options), cancellationToken);
-        await foreach (var segment in segments.ConfigureAwait(false))
+        await foreach (var segment in _recognizer.TranscribeStreamingAsync(audioSpeechStream, Map(options), cancellationToken).ConfigureAwait(false))
         {
             yield return new SpeechToTextResponseUpdate(segment.Text)
             {

@@ -41,17 +41,10 @@ internal sealed class WhisperDecodingPlan
     /// <summary>Gets the generation options for the attempt at <see cref="Temperatures"/>[<paramref name="attempt"/>].</summary>
     public GenerationOptions For(int attempt) => _perTemperature[attempt];
 
-    /// <exception cref="ArgumentException">Sampling was asked for through <c>DoSample</c> / <c>Temperature</c>, or the temperature list is empty.</exception>
+    /// <exception cref="ArgumentException">The temperature list is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public static WhisperDecodingPlan Resolve(SpeechRecognitionOptions o, WhisperTokens tokens, Tokenizer tokenizer, int vocabularySize, int textContext, GenerationConfig generation)
     {
-        if (o.DoSample is not null || o.Temperature is not null)
-        {
-            throw new ArgumentException(
-                "Speech recognition sets the sampling temperature through SpeechRecognitionOptions.Temperatures (the fallback sequence, e.g. [0.4] for one sampled attempt); leave DoSample and Temperature unset.",
-                o.DoSample is not null ? nameof(o.DoSample) : nameof(o.Temperature));
-        }
-
         var temperatures = (o.Temperatures ?? throw new ArgumentNullException(nameof(o.Temperatures))).ToArray();
         if (temperatures.Length == 0)
         {
@@ -71,7 +64,18 @@ internal sealed class WhisperDecodingPlan
 
         var perTemperature = temperatures.Select(t =>
         {
-            var g = (GenerationOptions)o.Clone();
+            var g = new GenerationOptions
+            {
+                MaxNewTokens = o.MaxNewTokens,
+                NumBeams = o.NumBeams,
+                LengthPenalty = o.LengthPenalty,
+                EarlyStopping = o.EarlyStopping,
+                TopK = o.TopK,
+                TopP = o.TopP,
+                Seed = o.Seed,
+                RepetitionPenalty = o.RepetitionPenalty,
+                NoRepeatNgramSize = o.NoRepeatNgramSize,
+            };
             if (t > 0)
             {
                 g.DoSample = true;

@@ -152,7 +152,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         return Task.Run(
             () =>
             {
-                using var encoded = Encode(samples.Span[..Math.Min(samples.Length, _features.Config.NSamples)]);
+                using var encoded = Encode(samples.Span[..Math.Min(samples.Length, _features.Config.NSamples)], cancellationToken);
                 var detection = Detect(encoded[0]);
                 var probabilities = new Dictionary<string, float>(StringComparer.Ordinal);
                 for (int i = 0; i < _tokens.Languages.Count; i++)
@@ -222,7 +222,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
 
     private async IAsyncEnumerable<SpeechSegment> WindowsAsync(Func<IAudioSampleReader> open, TimeSpan? duration, SpeechRecognitionOptions? options, RunState run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var o = (SpeechRecognitionOptions)(options?.Clone() ?? new SpeechRecognitionOptions());
+        var o = options?.Clone() ?? new SpeechRecognitionOptions();
         int taskToken = TaskToken(o.Task);
         run.Language = ResolveLanguage(o.Language);
         var plan = WhisperDecodingPlan.Resolve(o, _tokens, _tokenizer, _vocabularySize, _textContext, _generation);
@@ -328,7 +328,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
 
     private WindowResult DecodeWindow(ReadOnlyMemory<float> samples, WhisperDecodingPlan plan, RunState run, int taskToken, bool timestamps, PromptHistory previous, CancellationToken cancellationToken)
     {
-        using var encoded = Encode(samples.Span);
+        using var encoded = Encode(samples.Span, cancellationToken);
         var detection = Detect(encoded[0]);
         run.Language ??= detection.Language;
         var prompt = new List<int>();
@@ -435,7 +435,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         return audio.SampleRate == rate ? audio.Samples : PolyphaseResampler.Resample(audio.Samples.Span, audio.SampleRate, rate);
     }
 
-    private IDisposableReadOnlyCollection<OrtValue> Encode(ReadOnlySpan<float> window)
+    private IDisposableReadOnlyCollection<OrtValue> Encode(ReadOnlySpan<float> window, CancellationToken cancellationToken)
     {
         int length = _features.OutputLength;
         var features = ArrayPool<float>.Shared.Rent(length);
@@ -443,7 +443,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         {
             _features.Compute(window, features);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, features.AsMemory(0, length), [1, _features.Config.FeatureSize, _features.FrameCount]);
-            return _encoder.Run(["input_features"], [input], ["last_hidden_state"]);
+            return _encoder.Run(["input_features"], [input], ["last_hidden_state"], cancellationToken);
         }
         finally
         {

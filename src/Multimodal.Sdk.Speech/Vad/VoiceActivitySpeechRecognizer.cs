@@ -67,6 +67,38 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
         return VoiceActivityTranscriber.StreamAsync(InnerRecognizer, _detector, audio, options, _chunking, cancellationToken);
     }
 
+    /// <summary>
+    /// Decodes the whole stream (WAV, or what ffmpeg decodes) and transcribes its speech regions: chunks are cut from
+    /// the whole clip, so it is read to the end first.
+    /// </summary>
+    /// <param name="audio">Encoded audio; read forward from its current position, never disposed.</param>
+    /// <param name="options">Language, task, timestamps and decoding settings for every chunk; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Checked while decoding, between model windows and decoding steps.</param>
+    /// <returns>The text, the language and the segments.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="audio"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InputDecodeException">The stream is not audio the SDK can decode.</exception>
+    /// <exception cref="MultimodalException">A model failed to run.</exception>
+    public override async Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        var decoded = await Task.Run(() => AudioFile.Read(audio, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await TranscribeAsync(decoded, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decodes the whole stream and streams the segments of its speech regions, chunk by chunk.</summary>
+    /// <param name="audio">Encoded audio; read forward from its current position, never disposed.</param>
+    /// <param name="options">Language, task, timestamps and decoding settings for every chunk; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Checked while decoding, between model windows and decoding steps.</param>
+    /// <returns>The segments in time order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="audio"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InputDecodeException">The stream is not audio the SDK can decode.</exception>
+    /// <exception cref="MultimodalException">A model failed to run.</exception>
+    public override IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        return StreamDecodedAsync(audio, options, cancellationToken);
+    }
+
     /// <summary>Detects the spoken language from the first chunk of speech (the whole clip when none is found).</summary>
     /// <param name="audio">Mono audio at any sample rate; at least one sample.</param>
     /// <param name="cancellationToken">Checked between model windows.</param>
@@ -100,6 +132,15 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
         }
 
         return base.GetService(serviceType, serviceKey);
+    }
+
+    private async IAsyncEnumerable<SpeechSegment> StreamDecodedAsync(Stream audio, SpeechRecognitionOptions? options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var decoded = await Task.Run(() => AudioFile.Read(audio, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        await foreach (var segment in TranscribeStreamingAsync(decoded, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return segment;
+        }
     }
 
     /// <inheritdoc/>

@@ -94,7 +94,7 @@ internal static class VoiceActivityTranscriber
         ISpeechRecognizer recognizer, IVoiceActivityDetector detector, AudioData audio, SpeechRecognitionOptions? options, VoiceActivityTranscriptionOptions? chunking, Run run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var c = Resolve(chunking);
-        var decode = (SpeechRecognitionOptions)(options?.Clone() ?? new SpeechRecognitionOptions());
+        var decode = options?.Clone() ?? new SpeechRecognitionOptions();
         var regions = detector.DetectStreamingAsync(audio, c.Detection, cancellationToken);
         await foreach (var (start, end) in PackAsync(regions, c, cancellationToken).ConfigureAwait(false))
         {

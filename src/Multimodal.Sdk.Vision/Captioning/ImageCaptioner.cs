@@ -53,7 +53,10 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<CaptionResult>> CaptionAsync(IReadOnlyList<ImageData> images, CaptionOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CaptionResult>> CaptionAsync(IReadOnlyList<ImageData> images, CaptionOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => CaptionCoreAsync(images, options, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<CaptionResult>> CaptionCoreAsync(IReadOnlyList<ImageData> images, CaptionOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0)
@@ -75,7 +78,7 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
             var chunk = images.Skip(start).Take(MaxBatch).ToList();
             var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, chunk, cancellationToken);
             using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-            using var encoded = _encoder.Run(["pixel_values"], [pixelValues], ["last_hidden_state"]);
+            using var encoded = _encoder.Run(["pixel_values"], [pixelValues], ["last_hidden_state"], cancellationToken);
             var request = new GenerationRequest { Prompts = [.. Enumerable.Repeat<IReadOnlyList<int>>(prompt, chunk.Count)], EncoderHiddenStates = encoded[0] };
             var generated = await GenerationEngine.GenerateAsync(_decoder, request, settings, cancellationToken).ConfigureAwait(false);
             foreach (var sequences in generated.Sequences)

@@ -25,6 +25,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     private const int CacheCapacity = 32;
 
     private readonly VisionLanguageModel _model;
+    private readonly IDisposable _owner;
     private readonly ChatClientMetadata _metadata;
     private readonly ConcurrentDictionary<string, ImageFeatures> _cache = new(StringComparer.Ordinal);
 
@@ -43,8 +44,20 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         _model = new VisionLanguageModel(factory, modelPath, "Vision chat");
-        _metadata = new ChatClientMetadata("Multimodal.Sdk", null, Path.GetFileName(_model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)));
+        _owner = _model;
+        _metadata = Metadata(_model);
     }
+
+    /// <summary>Chats on a model shared with other pipelines (visual QA over the same folder); disposing releases the lease.</summary>
+    internal VisionChatClient(ModelLease<VisionLanguageModel> model)
+    {
+        _model = model.Value;
+        _owner = model;
+        _metadata = Metadata(_model);
+    }
+
+    /// <summary>Gets the loaded model; tests prove sharing with it.</summary>
+    internal VisionLanguageModel Model => _model;
 
     /// <summary>Gets how many times the vision encoder ran; tests use it to prove the feature cache.</summary>
     internal int VisionEncoderRuns => _model.VisionEncoderRuns;
@@ -58,7 +71,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     /// <exception cref="MultimodalException">The chat template raised an exception (for example on a role order it does not accept).</exception>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var prepared = await Task.Run(() => Prepare(messages, options, cancellationToken), cancellationToken).ConfigureAwait(false);
         using (prepared.Embeddings)
         {
             var generated = await _model.GenerateAsync(prepared.Ids, prepared.Embeddings, prepared.Settings, cancellationToken).ConfigureAwait(false);
@@ -90,7 +103,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     /// <exception cref="MultimodalException">The chat template raised an exception.</exception>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var prepared = await Task.Run(() => Prepare(messages, options, cancellationToken), cancellationToken).ConfigureAwait(false);
         using (prepared.Embeddings)
         {
             string responseId = Guid.NewGuid().ToString("N");
@@ -173,10 +186,13 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _owner.Dispose();
 
     /// <inheritdoc/>
     public override string ToString() => $"VisionChatClient({_model.ModelPath})";
+
+    private static ChatClientMetadata Metadata(VisionLanguageModel model) =>
+        new("Multimodal.Sdk", null, Path.GetFileName(model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)));
 
     private static ChatResponseUpdate Update(string responseId, string text) => new(ChatRole.Assistant, text) { ResponseId = responseId, MessageId = responseId };
 
@@ -239,7 +255,8 @@ public sealed class VisionChatClient : IChatClient, IWarmable
         return g;
     }
 
-    private async Task<Prepared> PrepareAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    // Runs on the thread pool: template rendering, tokenizing, the vision encoder and the embedding graph are CPU-bound.
+    private Prepared Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var history = messages.ToList();
@@ -268,7 +285,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
                         break;
                     case DataContent data when data.MediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase):
                         parts.Add((true, null));
-                        images.Add(await FeaturesOfAsync(data, cancellationToken).ConfigureAwait(false));
+                        images.Add(FeaturesOf(data, cancellationToken));
                         break;
                     case DataContent data:
                         throw new ArgumentException($"Vision chat reads text and images; a message holds '{data.MediaType}' content.", nameof(messages));
@@ -290,7 +307,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
         return new Prepared(ids, embeddings, settings, stops);
     }
 
-    private async Task<ImageFeatures> FeaturesOfAsync(DataContent data, CancellationToken cancellationToken)
+    private ImageFeatures FeaturesOf(DataContent data, CancellationToken cancellationToken)
     {
         string key = Convert.ToHexString(SHA256.HashData(data.Data.Span));
         if (_cache.TryGetValue(key, out var cached))
@@ -299,7 +316,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
         }
 
         var image = ImageData.FromBytes(data.Data, data.Name);
-        var features = await Task.Run(() => _model.EncodeImage(image, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var features = _model.EncodeImage(image, cancellationToken);
         if (_cache.Count >= CacheCapacity)
         {
             _cache.Clear();

@@ -96,16 +96,21 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new List<Embedding<float>>(images.Count);
-        for (int start = 0; start < images.Count; start += MaxBatch)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var chunk = images.Skip(start).Take(MaxBatch).ToList();
-            var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, chunk, cancellationToken);
-            result.AddRange(RunImages(pixels, shape));
-        }
+        return Task.Run<IReadOnlyList<Embedding<float>>>(
+            () =>
+            {
+                var result = new List<Embedding<float>>(images.Count);
+                for (int start = 0; start < images.Count; start += MaxBatch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var chunk = images.Skip(start).Take(MaxBatch).ToList();
+                    var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, chunk, cancellationToken);
+                    result.AddRange(RunImages(pixels, shape, cancellationToken));
+                }
 
-        return Task.FromResult<IReadOnlyList<Embedding<float>>>(result);
+                return result;
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -118,15 +123,20 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new List<Embedding<float>>(texts.Count);
-        for (int start = 0; start < texts.Count; start += MaxBatch)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = _tokenizer.EncodeBatch(texts.Skip(start).Take(MaxBatch).ToList(), _metadata.ContextLength);
-            result.AddRange(RunTexts(batch.InputIds, batch.AttentionMask, batch.BatchSize, batch.SequenceLength));
-        }
+        return Task.Run<IReadOnlyList<Embedding<float>>>(
+            () =>
+            {
+                var result = new List<Embedding<float>>(texts.Count);
+                for (int start = 0; start < texts.Count; start += MaxBatch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var batch = _tokenizer.EncodeBatch(texts.Skip(start).Take(MaxBatch).ToList(), _metadata.ContextLength);
+                    result.AddRange(RunTexts(batch.InputIds, batch.AttentionMask, batch.BatchSize, batch.SequenceLength, cancellationToken));
+                }
 
-        return Task.FromResult<IReadOnlyList<Embedding<float>>>(result);
+                return result;
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -166,12 +176,12 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         return RunImages(pixels, shape);
     }
 
-    private List<Embedding<float>> RunImages(float[] pixels, long[] shape)
+    private List<Embedding<float>> RunImages(float[] pixels, long[] shape, CancellationToken cancellationToken = default)
     {
         using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
         if (_vision is not null)
         {
-            using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_embeds"]);
+            using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_embeds"], cancellationToken);
             return Normalize(outputs[0]);
         }
 
@@ -179,12 +189,12 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         var (names, values) = CombinedInputs(ids, pixelValues, attentionMask: null);
         using (values)
         {
-            using var outputs = _combined!.Run(names, values.Values, ["image_embeds"]);
+            using var outputs = _combined!.Run(names, values.Values, ["image_embeds"], cancellationToken);
             return Normalize(outputs[0]);
         }
     }
 
-    private List<Embedding<float>> RunTexts(long[] inputIds, long[] attentionMask, int batch, int length)
+    private List<Embedding<float>> RunTexts(long[] inputIds, long[] attentionMask, int batch, int length, CancellationToken cancellationToken)
     {
         using var ids = OrtValue.CreateTensorValueFromMemory(inputIds, [batch, length]);
         using var mask = OrtValue.CreateTensorValueFromMemory(attentionMask, [batch, length]);
@@ -192,8 +202,8 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         {
             bool withMask = _text.HasInput("attention_mask");
             using var outputs = withMask
-                ? _text.Run(["input_ids", "attention_mask"], [ids, mask], ["text_embeds"])
-                : _text.Run(["input_ids"], [ids], ["text_embeds"]);
+                ? _text.Run(["input_ids", "attention_mask"], [ids, mask], ["text_embeds"], cancellationToken)
+                : _text.Run(["input_ids"], [ids], ["text_embeds"], cancellationToken);
             return Normalize(outputs[0]);
         }
 
@@ -202,7 +212,7 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         var (names, values) = CombinedInputs(ids, pixels, mask);
         using (values)
         {
-            using var outputs = _combined!.Run(names, values.Values, ["text_embeds"]);
+            using var outputs = _combined!.Run(names, values.Values, ["text_embeds"], cancellationToken);
             return Normalize(outputs[0]);
         }
     }

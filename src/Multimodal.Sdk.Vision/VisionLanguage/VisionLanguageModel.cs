@@ -132,7 +132,7 @@ internal sealed class VisionLanguageModel : IDisposable
     {
         var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, [image], cancellationToken);
         using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-        using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_features"]);
+        using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_features"], cancellationToken);
         Interlocked.Increment(ref _visionRuns);
         var info = outputs[0].GetTensorTypeAndShape();
         var s = info.Shape;

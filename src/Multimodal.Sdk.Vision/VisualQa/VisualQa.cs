@@ -11,6 +11,7 @@ namespace Multimodal.Sdk;
 public sealed class VisualQa : IVisualQa, IWarmable
 {
     private readonly VisionLanguageModel _model;
+    private readonly IDisposable _owner;
 
     /// <summary>Loads a vision-language model folder with default options on the CPU.</summary>
     /// <param name="modelPath">The model folder.</param>
@@ -27,7 +28,18 @@ public sealed class VisualQa : IVisualQa, IWarmable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         _model = new VisionLanguageModel(factory, modelPath, "Visual QA");
+        _owner = _model;
     }
+
+    /// <summary>Answers on a model shared with other pipelines (vision chat over the same folder); disposing releases the lease.</summary>
+    internal VisualQa(ModelLease<VisionLanguageModel> model)
+    {
+        _model = model.Value;
+        _owner = model;
+    }
+
+    /// <summary>Gets the loaded model; tests prove sharing with it.</summary>
+    internal VisionLanguageModel Model => _model;
 
     /// <summary>Gets how many times the vision encoder ran; tests use it to prove one run per image.</summary>
     internal int VisionEncoderRuns => _model.VisionEncoderRuns;
@@ -50,9 +62,32 @@ public sealed class VisualQa : IVisualQa, IWarmable
             }
         }
 
-        var settingsOptions = (VisualQaOptions?)options?.Clone();
-        cancellationToken.ThrowIfCancellationRequested();
-        var features = await Task.Run(() => _model.EncodeImage(image, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var settingsOptions = options?.Clone();
+        return await Task.Run(() => AnswerCoreAsync(image, questions, settingsOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var (height, width) = _model.ImageSize;
+        await AnswerAsync(ImageData.FromPixels(new byte[width * height * 3], width, height), ["warm up"], new VisualQaOptions { MaxNewTokens = 1 }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _owner.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"VisualQa({_model.ModelPath})";
+
+    private async Task<IReadOnlyList<VisualQaResult>> AnswerCoreAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? settingsOptions, CancellationToken cancellationToken)
+    {
+        var features = _model.EncodeImage(image, cancellationToken);
         var results = new List<VisualQaResult>(questions.Count);
         foreach (string question in questions)
         {
@@ -74,23 +109,4 @@ public sealed class VisualQa : IVisualQa, IWarmable
 
         return results;
     }
-
-    /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)
-    {
-        var (height, width) = _model.ImageSize;
-        await AnswerAsync(ImageData.FromPixels(new byte[width * height * 3], width, height), ["warm up"], new VisualQaOptions { MaxNewTokens = 1 }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose() => _model.Dispose();
-
-    /// <inheritdoc/>
-    public override string ToString() => $"VisualQa({_model.ModelPath})";
 }

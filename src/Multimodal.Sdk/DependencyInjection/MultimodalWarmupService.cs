@@ -16,7 +16,7 @@ internal sealed partial class MultimodalWarmupService(IServiceProvider services,
             cancellationToken.ThrowIfCancellationRequested();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             object pipeline = target.Resolve(services);
-            if (pipeline is IWarmable warmable)
+            if (PipelineRegistration.FindWarmable(pipeline) is { } warmable)
             {
                 await warmable.WarmUpAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -67,6 +67,7 @@ internal sealed class BeamSearch : IDisposable
     public GenerationResult Run(CancellationToken cancellationToken)
     {
         var state = _rows.State;
+        state.Cancellation = cancellationToken;
         int rows = _rows.Rows;
         int generated = 0;
         while (generated < _settings.MaxNewTokens)

@@ -17,6 +17,9 @@ internal sealed class DecoderState : IDisposable
     private readonly bool _ownsEncoderHiddenStates;
     private bool _disposed;
 
+    /// <summary>Gets or sets the token that stops a running decoder step (set by the search before each step).</summary>
+    public CancellationToken Cancellation { get; set; }
+
     public DecoderState(int rows, OrtValue? encoderHiddenStates, bool ownsEncoderHiddenStates)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);

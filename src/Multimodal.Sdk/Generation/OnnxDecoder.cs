@@ -223,7 +223,7 @@ internal sealed class OnnxDecoder : IDecoder
                 }
             }
 
-            var results = session.Run(names, values, plan.OutputNames);
+            var results = session.Run(names, values, plan.OutputNames, state.Cancellation);
             var taken = new bool[results.Count];
             try
             {

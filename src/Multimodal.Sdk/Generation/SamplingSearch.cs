@@ -60,6 +60,7 @@ internal sealed class SamplingSearch : IDisposable
         }
 
         var state = _rows.State;
+        state.Cancellation = cancellationToken;
         Span<float> logits;
         if (state.IsFirstStep)
         {

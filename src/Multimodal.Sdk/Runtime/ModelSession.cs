@@ -92,20 +92,48 @@ internal sealed class ModelSession : IDisposable
         };
     }
 
-    /// <summary>Runs the graph; the caller disposes the returned values.</summary>
-    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, RunOptions? runOptions = null)
+    /// <summary>
+    /// Runs the graph; the caller disposes the returned values. This is the one place the SDK runs a session: a
+    /// cancellable token is wired to <see cref="RunOptions.Terminate"/>, so cancelling stops a running graph at its next
+    /// node instead of after the whole graph.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before or during the run.</exception>
+    /// <exception cref="MultimodalException">ONNX Runtime failed.</exception>
+    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return RunCore(DefaultRunOptions, inputNames, inputs, outputNames);
+        }
+
+        using var runOptions = new RunOptions();
+        using (cancellationToken.UnsafeRegister(static o => ((RunOptions)o!).Terminate = true, runOptions))
+        {
+            try
+            {
+                return RunCore(runOptions, inputNames, inputs, outputNames);
+            }
+            catch (MultimodalException ex) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"Running '{FileName}' of model folder '{FolderPath}' was cancelled.", ex, cancellationToken);
+            }
+        }
+    }
+
+    private static RunOptions DefaultRunOptions { get; } = new();
+
+    private IDisposableReadOnlyCollection<OrtValue> RunCore(RunOptions runOptions, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
     {
         try
         {
-            return Session.Run(runOptions ?? DefaultRunOptions, inputNames, inputs, outputNames);
+            return Session.Run(runOptions, inputNames, inputs, outputNames);
         }
         catch (OnnxRuntimeException ex)
         {
             throw new MultimodalException($"Running '{FileName}' of model folder '{FolderPath}' failed: {ex.Message}", ex);
         }
     }
-
-    private static RunOptions DefaultRunOptions { get; } = new();
 
     public void Dispose()
     {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.AI;
 
+using Multimodal.Sdk.Speech.Tests.Audio;
+
 namespace Multimodal.Sdk.Speech.Tests.Recognition;
 
 public sealed class SubtitlesTests
@@ -61,13 +63,18 @@ public sealed class SpeechToTextClientAdapterTests
 public sealed class SpeechToTextClientStreamingTests
 {
     [Fact]
-    public async Task UpdatesArriveBeforeTheStreamIsReadToItsEnd()
+    public async Task UpdatesArriveBeforeTheStreamIsReadToItsEndThroughAWrappedRecognizer()
     {
         // 61.5 s: long_12s.wav five times over, as one WAV read forward only.
-        var clip = TestWav.Int16(TestData.Wav("long_12s.wav"));
-        var wav = TestWav.Wav([.. Enumerable.Repeat(clip, 5).SelectMany(c => c)], 16000);
+        var clip = WavBuilder.ToInt16(TestData.Wav("long_12s.wav"));
+        var wav = WavBuilder.Pcm16(16000, 1, [.. Enumerable.Repeat(clip, 5).SelectMany(c => c)]);
         var stream = new CountingStream(wav);
-        using var client = new SpeechToTextClientAdapter(new WhisperRecognizer(TestData.WhisperPath), ownsRecognizer: true);
+
+        // Middleware in between (logging, telemetry, one of the caller's own): the adapter no longer looks for a
+        // WhisperRecognizer, it hands the stream to ISpeechRecognizer's stream input, which every layer passes on.
+        ISpeechRecognizer recognizer = new PassThroughRecognizer(new OpenTelemetrySpeechRecognizer(new LoggingSpeechRecognizer(
+            new WhisperRecognizer(TestData.WhisperPath), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)));
+        using var client = new SpeechToTextClientAdapter(recognizer, ownsRecognizer: true);
         long readAtFirstUpdate = -1;
         var updates = new List<SpeechToTextResponseUpdate>();
         await foreach (var update in client.GetStreamingTextAsync(stream, new SpeechToTextOptions { SpeechLanguage = "en" }))
@@ -80,6 +87,8 @@ public sealed class SpeechToTextClientStreamingTests
         Assert.Equal(wav.Length, stream.BytesRead);
         Assert.True(updates[^1].EndTime > TimeSpan.FromSeconds(48), $"last update ends at {updates[^1].EndTime}");
     }
+
+    private sealed class PassThroughRecognizer(ISpeechRecognizer inner) : DelegatingSpeechRecognizer(inner);
 
     // Forward only (not seekable), counting what has been read.
     private sealed class CountingStream(byte[] data) : Stream

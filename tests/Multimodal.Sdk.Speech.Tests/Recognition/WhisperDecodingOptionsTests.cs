@@ -258,12 +258,9 @@ public sealed class WhisperDecodingOptionsTests : IDisposable
         Assert.Equal(expected, WhisperDecodingPlan.CompressionRatio(text), 1e-9);
 
     [Fact]
-    public async Task SamplingThroughTheGenerationOptionsIsRejectedInFavourOfTemperatures()
+    public async Task OutOfRangeFallbackSettingsAreRejectedBeforeAnyModelRuns()
     {
         var audio = TestData.Wav("en_short.wav");
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { Temperature = 0.5f }));
-        Assert.Contains("Temperatures", ex.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => _recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { DoSample = true }));
         await Assert.ThrowsAsync<ArgumentException>(() => _recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { Temperatures = [] }));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { Temperatures = [0f, -0.2f] }));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _recognizer.TranscribeAsync(audio, new SpeechRecognitionOptions { BestOf = 0 }));
@@ -275,11 +272,42 @@ public sealed class WhisperDecodingOptionsTests : IDisposable
     public void CloneCopiesTheLists()
     {
         var options = new SpeechRecognitionOptions { Temperatures = [0f, 0.5f], SuppressTokens = [-1, 3], InitialPrompt = "x", BestOf = 2 };
-        var copy = (SpeechRecognitionOptions)options.Clone();
+        SpeechRecognitionOptions copy = options.Clone();
         Assert.NotSame(options.Temperatures, copy.Temperatures);
         Assert.Equal(options.Temperatures, copy.Temperatures);
         Assert.Equal(options.SuppressTokens, copy.SuppressTokens);
         Assert.Equal("x", copy.InitialPrompt);
         Assert.Equal(2, copy.BestOf);
+    }
+
+    [Fact]
+    public void OptionsOfferNoSamplingKnobsBesideTheTemperatureFallback()
+    {
+        // The sampling temperature is the Temperatures sequence; GenerationOptions' DoSample / Temperature /
+        // NumReturnSequences have no meaning here, so the type does not carry them.
+        Assert.False(typeof(GenerationOptions).IsAssignableFrom(typeof(SpeechRecognitionOptions)));
+        var names = typeof(SpeechRecognitionOptions).GetProperties().Select(p => p.Name).ToHashSet();
+        Assert.DoesNotContain("DoSample", names);
+        Assert.DoesNotContain("Temperature", names);
+        Assert.DoesNotContain("NumReturnSequences", names);
+        Assert.Equal(typeof(SpeechRecognitionOptions), typeof(SpeechRecognitionOptions).GetMethod(nameof(SpeechRecognitionOptions.Clone))!.ReturnType);
+    }
+
+    [Fact]
+    public void EveryDecodingKnobReachesTheGenerationSettingsOfEachAttempt()
+    {
+        var plan = Plan(new SpeechRecognitionOptions
+        {
+            Temperatures = [0f, 0.5f], BestOf = 3, MaxNewTokens = 9, NumBeams = 2, LengthPenalty = 0.5f, EarlyStopping = true,
+            TopK = 4, TopP = 0.9f, Seed = 1, RepetitionPenalty = 1.1f, NoRepeatNgramSize = 3,
+        });
+        var greedy = plan.For(0);
+        var sampled = plan.For(1);
+        Assert.Equal((false, null, 2, 1), (greedy.DoSample, greedy.Temperature, greedy.NumBeams, greedy.NumReturnSequences));
+        Assert.Equal((true, 0.5f, 1, 3), (sampled.DoSample, sampled.Temperature, sampled.NumBeams, sampled.NumReturnSequences));
+        foreach (var g in new[] { greedy, sampled })
+        {
+            Assert.Equal((9, 0.5f, true, 4, 0.9f, 1, 1.1f, 3), (g.MaxNewTokens, g.LengthPenalty, g.EarlyStopping, g.TopK, g.TopP, g.Seed, g.RepetitionPenalty, g.NoRepeatNgramSize));
+        }
     }
 }

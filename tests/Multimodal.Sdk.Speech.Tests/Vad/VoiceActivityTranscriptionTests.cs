@@ -54,6 +54,12 @@ public sealed class VoiceActivityTranscriptionTests : IDisposable
             }
         }
 
+        public Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+            TranscribeAsync(AudioFile.Read(audio, cancellationToken: cancellationToken), options, cancellationToken);
+
+        public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+            TranscribeStreamingAsync(AudioFile.Read(audio, cancellationToken: cancellationToken), options, cancellationToken);
+
         public Task<LanguageDetectionResult> DetectLanguageAsync(AudioData audio, CancellationToken cancellationToken = default) =>
             Task.FromResult(new LanguageDetectionResult("es", 1f, new Dictionary<string, float> { ["es"] = 1f }, 0f));
 
