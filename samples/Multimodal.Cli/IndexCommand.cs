@@ -23,14 +23,14 @@ internal static class IndexCommand
     /// <summary><c>--index DIR</c>: the index folder.</summary>
     public static Option<string> IndexOption() => new("--index")
     {
-        Description = "The index folder (created by mm index add).",
+        Description = "The index folder (created by mm index add); or --store for PostgreSQL.",
         HelpName = "DIR",
-        Required = true,
     };
 
     private static Command Add(CliConsole io)
     {
         var index = IndexOption();
+        var storeOption = StoreOption.Create();
         var images = CliOptions.Images(required: false, "Images to add: files, directories or quoted globs.");
         var texts = CliOptions.Many("--text", "T", "Texts to add (each its own item; its source is the text).");
         var textsFile = CliOptions.Path("--texts-file", "A file of texts to add, one per line (empty lines skipped).", "F");
@@ -40,7 +40,7 @@ internal static class IndexCommand
         var json = CliOptions.Json();
         var command = new Command("add", "Add images, texts or audio to an index folder; the same content is stored once.")
         {
-            index, images, texts, textsFile, audio, model, speechModel, json,
+            index, storeOption, images, texts, textsFile, audio, model, speechModel, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -77,7 +77,7 @@ internal static class IndexCommand
                 items.Add(RetrievalItem.FromAudio(TranscribeCommand.ReadAudio(clipPath, cancellationToken), clipPath));
             }
 
-            using var store = OpenWriter(parse.GetValue(index)!);
+            using var store = StoreOption.Open(parse, index, storeOption, write: true);
             var retriever = new MultimodalRetriever(clip, store, whisper);
             var progress = new Progress<RetrievalProgress>(p =>
             {
@@ -86,7 +86,7 @@ internal static class IndexCommand
                     io.Error.Write($"\radded {p.Completed}/{p.Total}");
                 }
             });
-            var results = await retriever.AddAsync(items, progress, cancellationToken);
+            var results = await StoreOption.Call(store, () => retriever.AddAsync(items, progress, cancellationToken));
             if (io.ErrorIsTerminal)
             {
                 io.Error.WriteLine();
@@ -100,7 +100,7 @@ internal static class IndexCommand
             else
             {
                 Batch.WriteTable(io, ["id", "modality", "status", "source"], rows.Select(r => new[] { r.id, r.modality, r.status, Short(r.source) }));
-                io.Error.WriteLine($"{rows.Count(r => r.status == "added")} added, {rows.Count(r => r.status == "updated")} updated, {rows.Count(r => r.status == "unchanged")} unchanged; {await store.CountAsync(cancellationToken)} items in {store.DirectoryPath}");
+                io.Error.WriteLine($"{rows.Count(r => r.status == "added")} added, {rows.Count(r => r.status == "updated")} updated, {rows.Count(r => r.status == "unchanged")} unchanged; {await store.CountAsync(cancellationToken)} items in {store.GetInfo().Location}");
             }
 
             return 0;
@@ -111,18 +111,19 @@ internal static class IndexCommand
     private static Command Info(CliConsole io)
     {
         var index = IndexOption();
+        var storeOption = StoreOption.Create();
         var json = CliOptions.Json();
-        var command = new Command("info", "Show an index folder's size, dimension, encoding and search mode.") { index, json };
-        command.SetAction(parse =>
+        var command = new Command("info", "Show an index folder's size, dimension, encoding and search mode.") { index, storeOption, json };
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = OpenReader(parse.GetValue(index)!);
-            var info = store.GetInfo();
+            using var store = StoreOption.Open(parse, index, storeOption, write: false);
+            var info = await StoreOption.Call(store, () => Task.Run(store.GetInfo, cancellationToken));
             var row = new
             {
                 index = info.Location,
                 count = info.Count,
                 dimension = info.Dimension,
-                encoding = store.Encoding == RetrievalVectorEncoding.Int8 ? "int8" : "float32",
+                encoding = (store as EmbeddedRetrievalStore)?.Encoding == RetrievalVectorEncoding.Int8 ? "int8" : "float32",
                 search = info.SearchMode,
             };
             if (parse.GetValue(json))
@@ -142,13 +143,14 @@ internal static class IndexCommand
     private static Command Remove(CliConsole io)
     {
         var index = IndexOption();
+        var storeOption = StoreOption.Create();
         var ids = CliOptions.Many("--id", "ID", "Ids to remove (as mm index add and mm search print them).", required: true);
-        var command = new Command("remove", "Remove items by id from an index folder.") { index, ids };
+        var command = new Command("remove", "Remove items by id from an index folder.") { index, storeOption, ids };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = OpenWriter(parse.GetValue(index)!);
+            using var store = StoreOption.Open(parse, index, storeOption, write: true);
             var list = parse.GetValue(ids) ?? [];
-            int removed = await store.DeleteAsync(list, cancellationToken);
+            int removed = await StoreOption.Call(store, () => store.DeleteAsync(list, cancellationToken));
             io.Out.WriteLine($"removed {removed} of {list.Length}; {await store.CountAsync(cancellationToken)} items left");
             return removed == list.Length ? 0 : 3;
         });

@@ -11,6 +11,7 @@ internal static class SearchCommand
     public static Command Create(CliConsole io)
     {
         var index = IndexCommand.IndexOption();
+        var storeOption = StoreOption.Create();
         var texts = CliOptions.Many("--text", "Q", "Text queries (or --image).");
         var images = CliOptions.Images(required: false, "Image queries: files, directories or quoted globs (or --text).");
         var top = CliOptions.PositiveInt("--top", "Hits per query (default 10).", "K");
@@ -24,7 +25,7 @@ internal static class SearchCommand
         var json = CliOptions.Json();
         var command = new Command("search", "Find the items of an index folder closest to texts or images (cosine similarity).")
         {
-            index, texts, images, top, modality, model, json,
+            index, storeOption, texts, images, top, modality, model, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,13 +47,13 @@ internal static class SearchCommand
                 options.Modality = Enum.Parse<RetrievalModality>(m, ignoreCase: true);
             }
 
-            using var store = IndexCommand.OpenReader(parse.GetValue(index)!);
+            using var store = StoreOption.Open(parse, index, storeOption, write: false);
             using var clip = new ClipEncoder(parse.GetValue(model) ?? io.BundledModel("tiny-clip"));
             var retriever = new MultimodalRetriever(clip, store);
             string[] queries = textList.Length > 0 ? textList : [.. files];
-            var hits = textList.Length > 0
+            var hits = await StoreOption.Call(store, async () => textList.Length > 0
                 ? await retriever.SearchAsync(textList, options, cancellationToken)
-                : await retriever.SearchAsync([.. files.Select(ImageData.FromFile)], options, cancellationToken);
+                : await retriever.SearchAsync([.. files.Select(ImageData.FromFile)], options, cancellationToken));
             var results = queries.Zip(hits, (q, h) => new
             {
                 query = q,
