@@ -86,6 +86,38 @@ public class DependencyRuleTests
         }
     }
 
+    /// <summary>
+    /// A part used by one capability lives in that capability's package: image code (and ImageSharp) only where images
+    /// are a capability's input, audio decoding only in Speech, so a speech-only application ships no image library
+    /// and a vision-only one no WAV or ffmpeg code.
+    /// </summary>
+    [Theory]
+    [InlineData("Multimodal.Sdk", "SixLabors.ImageSharp", false)]
+    [InlineData("Multimodal.Sdk.Speech", "SixLabors.ImageSharp", false)]
+    [InlineData("Multimodal.Sdk.Vision", "SixLabors.ImageSharp", true)]
+    public void OnlyVisionReferencesTheImageLibrary(string project, string package, bool allowed)
+    {
+        var assembly = Assembly.Load(project);
+        bool references = assembly.GetReferencedAssemblies().Any(a => a.Name == package) || ReadProject(project).PackageReferences.Contains(package);
+        Assert.True(references == allowed, $"{project} {(references ? "references" : "does not reference")} {package}; the image library belongs to Multimodal.Sdk.Vision only.");
+    }
+
+    [Theory]
+    [InlineData("Multimodal.Sdk.ImageSharpImageDecoder", "Multimodal.Sdk.Vision")]
+    [InlineData("Multimodal.Sdk.ImagePreprocessor", "Multimodal.Sdk.Vision")]
+    [InlineData("Multimodal.Sdk.ImagePreprocessorConfig", "Multimodal.Sdk.Vision")]
+    [InlineData("Multimodal.Sdk.ChatTemplate", "Multimodal.Sdk.Vision")]
+    [InlineData("Multimodal.Sdk.AudioFile", "Multimodal.Sdk.Speech")]
+    [InlineData("Multimodal.Sdk.WavSampleReader", "Multimodal.Sdk.Speech")]
+    [InlineData("Multimodal.Sdk.FfmpegSampleReader", "Multimodal.Sdk.Speech")]
+    [InlineData("Multimodal.Sdk.PolyphaseResampler", "Multimodal.Sdk.Speech")]
+    [InlineData("Multimodal.Sdk.AudioFeatureConfig", "Multimodal.Sdk.Speech")]
+    public void EachPartLivesInThePackageThatUsesIt(string typeName, string expectedAssembly)
+    {
+        var owners = SdkAssemblies().Where(a => a.GetType(typeName, throwOnError: false) is not null).Select(a => a.GetName().Name).ToList();
+        Assert.Equal([expectedAssembly], owners);
+    }
+
     [Fact]
     public void CudaPinsEveryOnnxRuntimePackageToTheGpuVersion()
     {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Multimodal.Sdk.Tests.Templating;
+namespace Multimodal.Sdk.Vision.Tests.Templating;
 
 /// <summary>
 /// The expected strings in chat-templates.json were rendered by Jinja2 3.1 exactly as transformers'

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Multimodal.Sdk.Tests.Audio;
+namespace Multimodal.Sdk.Speech.Tests.Audio;
 
 /// <summary>Writes WAV bytes field by field, so tests can produce both valid files and every kind of lying header.</summary>
 internal sealed class WavBuilder

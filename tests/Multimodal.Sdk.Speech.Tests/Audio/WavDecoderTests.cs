@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Multimodal.Sdk.Tests.Audio;
+namespace Multimodal.Sdk.Speech.Tests.Audio;
 
 public class WavDecoderTests
 {

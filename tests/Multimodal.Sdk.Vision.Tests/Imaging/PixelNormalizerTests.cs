@@ -1,4 +1,4 @@
-namespace Multimodal.Sdk.Tests.Imaging;
+namespace Multimodal.Sdk.Vision.Tests.Imaging;
 
 public sealed class PixelNormalizerTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Xunit.Abstractions;
 
-namespace Multimodal.Sdk.Tests.Audio;
+namespace Multimodal.Sdk.Speech.Tests.Audio;
 
 public class ResamplerTests(ITestOutputHelper output)
 {

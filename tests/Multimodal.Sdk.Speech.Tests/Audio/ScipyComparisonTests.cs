@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
-namespace Multimodal.Sdk.Tests.Audio;
+namespace Multimodal.Sdk.Speech.Tests.Audio;
 
 /// <summary>
 /// Compares with scipy.signal.resample_poly (outputs committed by tools/reference/audio_resample_poly.py).

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Multimodal.Sdk.Tests.Imaging;
+namespace Multimodal.Sdk.Vision.Tests.Imaging;
 
 /// <summary>Reads tests/fixtures/Imaging/manifest.json, written by tools/reference/images.py (Pillow + numpy).</summary>
 internal static class ImagingFixtures

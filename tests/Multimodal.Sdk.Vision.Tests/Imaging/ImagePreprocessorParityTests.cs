@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace Multimodal.Sdk.Tests.Imaging;
+namespace Multimodal.Sdk.Vision.Tests.Imaging;
 
 /// <summary>pixel_values against tensors computed by tools/reference/images.py (Pillow resize on uint8 RGB, numpy rescale and normalize).</summary>
 public sealed class ImagePreprocessorParityTests(ITestOutputHelper output)
