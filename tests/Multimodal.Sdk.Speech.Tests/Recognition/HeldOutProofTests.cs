@@ -60,6 +60,12 @@ public sealed class HeldOutProofTests(HeldOutSet set, ITestOutputHelper output) 
         var prompted = await MatchedShareAsync(new SpeechRecognitionOptions { Timestamps = true, ConditionOnPreviousText = true });
         output.WriteLine($"held-out seed 9090, long files: {reference.Matched}/{reference.Utterances} utterances within 0.2 s with the defaults, {prompted.Matched}/{prompted.Utterances} with previous-text prompts (PyTorch {set.Reference.GetProperty("long_form_segments_within_0.2s").GetDouble():F4})");
         Assert.True(reference.Matched >= 0.9 * reference.Utterances, $"{reference.Matched} of {reference.Utterances} utterances have a segment within 0.2 s");
+
+        // docs/speech.md records 22 of 79 with prompts, the reason the default is off. Decoding is deterministic for this
+        // model (models/README.md), so only float rounding between machines can move a boundary case: +-3 utterances.
+        Assert.Equal(reference.Utterances, prompted.Utterances);
+        Assert.True(prompted.Matched is >= 22 - 3 and <= 22 + 3, $"{prompted.Matched} of {prompted.Utterances} utterances within 0.2 s with previous-text prompts; docs/speech.md says 22 of 79: update it if the model changed");
+        Assert.True(prompted.Matched < reference.Matched, $"prompted {prompted.Matched} is not worse than the defaults' {reference.Matched}: the default of ConditionOnPreviousText needs revisiting");
     }
 
     private async Task<(int Matched, int Utterances)> MatchedShareAsync(SpeechRecognitionOptions options)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Multimodal.Sdk.Speech.Tests.Audio;
 
 namespace Multimodal.Sdk.Speech.Tests.Recognition;
 
@@ -33,7 +34,7 @@ public sealed class LongAudioStreamingTests : IDisposable
         // silent windows are skipped whole: a 10 s silent window decodes to a lone <|9.98|> (seek 9.98 s, drifting
         // 0.02 s a window) with p(no speech) near 0.5, so this test skips on p(no speech) > 0.3 alone.
         (string Wav, double At)[] clips = [("en_short.wav", 600.0), ("exact_3s.wav", 3600.0), ("odd_length.wav", 6000.0)];
-        var splices = clips.Select(c => (Samples: TestWav.Int16(TestData.Wav(c.Wav)), Start: (long)(c.At * Rate))).ToArray();
+        var splices = clips.Select(c => (Samples: WavBuilder.ToInt16(TestData.Wav(c.Wav)), Start: (long)(c.At * Rate))).ToArray();
         using var stream = new TwoHourWavStream(2L * 3600 * Rate, splices, noiseFrom: 6600L * Rate, noiseTo: 7200L * Rate);
         stream.Baseline = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -104,7 +105,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     [Fact]
     public async Task SilenceOnlyGivesAnEmptyResult()
     {
-        var silence = TestWav.Wav(new short[Rate * 25], Rate);
+        var silence = WavBuilder.Pcm16(Rate, 1, new short[Rate * 25]);
         var result = await _recognizer.TranscribeAsync(new MemoryStream(silence), new SpeechRecognitionOptions { Timestamps = true });
         Assert.Empty(result.Segments);
         Assert.Equal(string.Empty, result.Text);
@@ -115,7 +116,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     {
         var noBytes = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream()));
         Assert.Contains("empty", noBytes.Message, StringComparison.Ordinal);
-        var noSamples = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(TestWav.Wav([], Rate))));
+        var noSamples = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(WavBuilder.Pcm16(Rate, 1, []))));
         Assert.Contains("no samples", noSamples.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => _recognizer.TranscribeAsync(new AudioData(Array.Empty<float>(), Rate)));
     }
@@ -126,7 +127,7 @@ public sealed class LongAudioStreamingTests : IDisposable
         var notAudio = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream("this is not audio at all"u8.ToArray())));
         Assert.Contains("not a recognised audio format", notAudio.Message, StringComparison.Ordinal);
 
-        var muLaw = TestWav.Wav(new short[Rate], Rate);
+        var muLaw = WavBuilder.Pcm16(Rate, 1, new short[Rate]);
         BinaryPrimitives.WriteInt16LittleEndian(muLaw.AsSpan(20), 7);   // WAVE_FORMAT_MULAW
         var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(muLaw)));
         Assert.Contains("law", ex.Message, StringComparison.OrdinalIgnoreCase);
@@ -138,7 +139,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     [InlineData(int.MaxValue)]
     public async Task ImpossibleSampleRateInTheHeaderIsRejected(int rate)
     {
-        var wav = TestWav.Wav(new short[Rate], Rate);
+        var wav = WavBuilder.Pcm16(Rate, 1, new short[Rate]);
         BinaryPrimitives.WriteInt32LittleEndian(wav.AsSpan(24), rate);
         var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(new MemoryStream(wav)));
         Assert.Contains(rate == 0 ? "sample rate 0" : "sample rate", ex.Message, StringComparison.OrdinalIgnoreCase);
@@ -149,15 +150,15 @@ public sealed class LongAudioStreamingTests : IDisposable
     {
         // A header cannot be checked against the sound: 16 kHz speech declared as 20 kHz plays 1.25 times as fast,
         // and times are in the declared rate's seconds.
-        var clip = TestWav.Int16(TestData.Wav("en_short.wav"));
-        var result = await _recognizer.TranscribeAsync(new MemoryStream(TestWav.Wav(clip, 20_000)), new SpeechRecognitionOptions { Language = "en" });
+        var clip = WavBuilder.ToInt16(TestData.Wav("en_short.wav"));
+        var result = await _recognizer.TranscribeAsync(new MemoryStream(WavBuilder.Pcm16(20_000, 1, clip)), new SpeechRecognitionOptions { Language = "en" });
         Assert.Equal(clip.Length / 20_000.0, Assert.Single(result.Segments).End.TotalSeconds, 3);
     }
 
     [Fact]
     public async Task TruncatedPipeFailsWhenReadingReachesTheEarlyEnd()
     {
-        var wav = TestWav.Wav(new short[Rate * 30], Rate);
+        var wav = WavBuilder.Pcm16(Rate, 1, new short[Rate * 30]);
         var cut = new NonSeekable(new MemoryStream(wav[..(wav.Length / 2)]));
         var ex = await Assert.ThrowsAsync<InputDecodeException>(() => _recognizer.TranscribeAsync(cut));
         Assert.Contains("truncated", ex.Message, StringComparison.OrdinalIgnoreCase);
@@ -175,7 +176,7 @@ public sealed class LongAudioStreamingTests : IDisposable
     /// </summary>
     private sealed class TwoHourWavStream(long samples, (short[] Samples, long Start)[] splices, long noiseFrom, long noiseTo) : ForwardOnlyReadStream
     {
-        private readonly byte[] _header = TestWav.Header(Rate, (uint)(samples * 2));
+        private readonly byte[] _header = WavBuilder.Pcm16Header(Rate, 1, (uint)(samples * 2));
         private long _nextProbe = 16L << 20;
 
         public long BytesRead { get; private set; }

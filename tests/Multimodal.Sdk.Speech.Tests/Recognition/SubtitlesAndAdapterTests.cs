@@ -1,5 +1,7 @@
 using Microsoft.Extensions.AI;
 
+using Multimodal.Sdk.Speech.Tests.Audio;
+
 namespace Multimodal.Sdk.Speech.Tests.Recognition;
 
 public sealed class SubtitlesTests
@@ -64,8 +66,8 @@ public sealed class SpeechToTextClientStreamingTests
     public async Task UpdatesArriveBeforeTheStreamIsReadToItsEndThroughAWrappedRecognizer()
     {
         // 61.5 s: long_12s.wav five times over, as one WAV read forward only.
-        var clip = TestWav.Int16(TestData.Wav("long_12s.wav"));
-        var wav = TestWav.Wav([.. Enumerable.Repeat(clip, 5).SelectMany(c => c)], 16000);
+        var clip = WavBuilder.ToInt16(TestData.Wav("long_12s.wav"));
+        var wav = WavBuilder.Pcm16(16000, 1, [.. Enumerable.Repeat(clip, 5).SelectMany(c => c)]);
         var stream = new CountingStream(wav);
 
         // Middleware in between (logging, telemetry, one of the caller's own): the adapter no longer looks for a

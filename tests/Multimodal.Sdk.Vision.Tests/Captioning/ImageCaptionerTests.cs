@@ -48,6 +48,16 @@ public sealed class ImageCaptionerTests : IDisposable
         var b = await _captioner.CaptionAsync(SingleObjectImages()[0], options);
         Assert.Equal(4, a.Captions.Count);
         Assert.Equal(a.Captions.Select(c => c.Text), b.Captions.Select(c => c.Text));
+
+        Assert.All(a.Captions, c => Assert.True(float.IsFinite(c.Score) && c.Score <= 0, $"'{c.Text}' scored {c.Score}, not a sum of log-probabilities"));
+
+        // The model is near-certain of one-object captions (every draw above is the same caption); on a two-object
+        // image each sequence is its own draw, so the four differ, and another seed draws others.
+        var twoObjects = ImageData.FromFile(TestData.Shapes.First(s => s.Objects.Count == 2).FullPath);
+        var draws = await _captioner.CaptionAsync(twoObjects, options);
+        var otherSeed = await _captioner.CaptionAsync(twoObjects, new CaptionOptions { DoSample = true, Temperature = 1.5f, NumReturnSequences = 4, Seed = 43 });
+        Assert.True(draws.Captions.Select(c => c.Text).Distinct().Count() > 1, string.Join(" | ", draws.Captions.Select(c => c.Text)));
+        Assert.NotEqual(draws.Captions.Select(c => c.Text), otherSeed.Captions.Select(c => c.Text));
     }
 
     [Fact]

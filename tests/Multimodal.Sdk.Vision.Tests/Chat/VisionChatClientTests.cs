@@ -44,7 +44,8 @@ public sealed class VisionChatClientTests(ITestOutputHelper output) : IDisposabl
         output.WriteLine($"Q: {image.Qa[0].Question} A: {first.Text} | Q: how many shapes are there? A: {second.Text}");
 
         Assert.Equal(4, history.Count);
-        Assert.False(string.IsNullOrWhiteSpace(second.Text));
+        Assert.Equal(image.Qa[0].Answer, first.Text.Trim());
+        Assert.Equal(image.Qa.Single(q => q.Question == "how many shapes are there?").Answer, second.Text.Trim());
         Assert.True(second.Usage!.InputTokenCount > first.Usage!.InputTokenCount + first.Usage.OutputTokenCount);
         Assert.Equal(1, _chat.VisionEncoderRuns - before);
     }
@@ -132,7 +133,7 @@ public sealed class VisionChatClientTests(ITestOutputHelper output) : IDisposabl
     public async Task TextOnlyConversationWorks()
     {
         var response = await _chat.GetResponseAsync([new ChatMessage(ChatRole.User, "how many shapes are there?")]);
-        Assert.NotNull(response.Text);
+        Assert.Contains(response.Text.Trim(), TestData.AnswersTo("how many"));
     }
 
     [Fact]
@@ -167,7 +168,8 @@ public sealed class VisionChatClientTests(ITestOutputHelper output) : IDisposabl
     {
         var photo = new DataContent(File.ReadAllBytes(Path.Combine(TestData.Root, "tests", "fixtures", "Imaging", "photo_rocket.jpg")), "image/jpeg");
         var response = await _chat.GetResponseAsync([new ChatMessage(ChatRole.User, [photo, new TextContent("describe the image.")])]);
-        Assert.NotNull(response.Text);
+        Assert.StartsWith("a ", response.Text.Trim(), StringComparison.Ordinal);
+        Assert.All(response.Text.Trim().Split(' '), w => Assert.Contains(w, TestData.CaptionWords));
     }
 
     // The prompt length of the same conversation with the images dropped.

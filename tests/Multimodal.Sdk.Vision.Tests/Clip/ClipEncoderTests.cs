@@ -47,11 +47,48 @@ public sealed class ClipEncoderTests : IDisposable
     }
 
     [Fact]
-    public async Task PromptEnsemblingAndTopKShapeTheResult()
+    public async Task PromptEnsemblingScoresWithTheNormalizedMeanOfThePerTemplateEmbeddingsAndTopKKeepsTheBest()
     {
         var image = ImageData.FromFile(TestData.Shapes.First(s => s.Objects.Count == 1).FullPath);
-        var result = await _encoder.ClassifyAsync(image, TestData.ZeroShotLabels, new ZeroShotOptions { Templates = ["a photo of a {label}", "a {label}"], TopK = 3 });
-        Assert.Equal(3, result.Labels.Count);
+        string[] templates = ["a photo of a {label}", "a {label}"];
+        var all = await _encoder.ClassifyAsync(image, TestData.ZeroShotLabels, new ZeroShotOptions { Templates = [.. templates] });
+        var top3 = await _encoder.ClassifyAsync(image, TestData.ZeroShotLabels, new ZeroShotOptions { Templates = [.. templates], TopK = 3 });
+
+        // By hand from public parts: each label's per-template text embeddings averaged, the mean normalized to unit
+        // length, logit scale x cosine with the image, softmax over the labels.
+        float[] imageVector = (await _encoder.EmbedImageAsync(image)).Vector.ToArray();
+        float scale = _encoder.GetMetadata().LogitScale;
+        var logits = new double[TestData.ZeroShotLabels.Length];
+        for (int l = 0; l < logits.Length; l++)
+        {
+            var perTemplate = await _encoder.EmbedTextsAsync([.. templates.Select(t => t.Replace(ZeroShotOptions.LabelPlaceholder, TestData.ZeroShotLabels[l], StringComparison.Ordinal))]);
+            var mean = new double[imageVector.Length];
+            foreach (var embedding in perTemplate)
+            {
+                for (int d = 0; d < mean.Length; d++)
+                {
+                    mean[d] += embedding.Vector.Span[d] / (double)perTemplate.Count;
+                }
+            }
+
+            double norm = Math.Sqrt(mean.Sum(v => v * v));
+            logits[l] = scale * mean.Select((v, d) => v / norm * imageVector[d]).Sum();
+        }
+
+        var logit = TestData.ZeroShotLabels.Select((label, l) => (label, l)).ToDictionary(p => p.label, p => logits[p.l]);
+
+        // Softmax scores: probabilities summing to 1 whose log-ratios are the logit differences (compared in log space
+        // so the many near-zero scores count as much as the top one).
+        Assert.Equal(TestData.ZeroShotLabels.Length, all.Labels.Count);
+        Assert.Equal(1f, all.Labels.Sum(s => s.Score), 4);
+        var top = all.Labels[0];
+        Assert.All(all.Labels.Where(s => s.Score > 1e-30f), s =>
+        {
+            double measured = Math.Log(s.Score) - Math.Log(top.Score), byHand = logit[s.Label] - logit[top.Label];
+            Assert.True(Math.Abs(measured - byHand) < 1e-3, $"{s.Label}: log-score {measured} below the top, the normalized mean gives {byHand}");
+        });
+        Assert.Equal(logit.OrderByDescending(e => e.Value).Take(3).Select(e => e.Key), top3.Labels.Select(l => l.Label));
+        Assert.Equal(all.Labels.Take(3), top3.Labels);
     }
 
     [Fact]

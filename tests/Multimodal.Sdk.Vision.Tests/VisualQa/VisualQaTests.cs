@@ -194,7 +194,9 @@ public sealed class VisualQaTests(ITestOutputHelper output) : IDisposable
     {
         var answer = await _qa.AnswerAsync(ImageData.FromFile(Path.Combine(TestData.Root, "tests", "fixtures", "Imaging", file)), ["what color is the circle?", "describe the image."]);
         Assert.Equal(2, answer.Count);
-        Assert.All(answer, a => Assert.NotNull(a.Answer));
+        Assert.Contains(answer[0].Answer, TestData.AllAnswers);   // not always a colour: photo_chelsea.png gets "no"
+        Assert.StartsWith("a ", answer[1].Answer, StringComparison.Ordinal);
+        Assert.All(answer[1].Answer.Split(' '), w => Assert.Contains(w, TestData.CaptionWords));
     }
 
     [Fact]

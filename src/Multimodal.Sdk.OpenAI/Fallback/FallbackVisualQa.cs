@@ -1,0 +1,41 @@
+namespace Multimodal.Sdk;
+
+/// <summary>
+/// A visual question answering that runs a primary pipeline and turns to a secondary one when the primary fails (see
+/// <see cref="FallbackOptions.ShouldFallBack"/>) or already runs <see cref="FallbackOptions.MaxPrimaryConcurrency"/> calls.
+/// Local first and remote second, or the reverse: the order is the arguments'.
+/// </summary>
+/// <remarks>Safe for concurrent use when both pipelines are. Disposing it disposes both.</remarks>
+public sealed class FallbackVisualQa : DelegatingVisualQa
+{
+    private readonly FallbackPolicy<IVisualQa> _policy;
+
+    /// <summary>Combines two pipelines.</summary>
+    /// <param name="primary">The pipeline tried first.</param>
+    /// <param name="secondary">The pipeline used when the primary fails or is busy.</param>
+    /// <param name="options">When to fall back; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="primary"/> or <paramref name="secondary"/> is <see langword="null"/>.</exception>
+    public FallbackVisualQa(IVisualQa primary, IVisualQa secondary, FallbackOptions? options = null)
+        : base(primary)
+    {
+        _policy = new FallbackPolicy<IVisualQa>(primary, secondary, options);
+    }
+
+    /// <summary>Gets how many calls went to the primary and to the secondary (diagnostics and tests).</summary>
+    public (int Primary, int Secondary) Calls => (Volatile.Read(ref _policy.PrimaryCalls), Volatile.Read(ref _policy.SecondaryCalls));
+
+    /// <inheritdoc/>
+    public override Task<IReadOnlyList<VisualQaResult>> AnswerAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? options = null, CancellationToken cancellationToken = default) =>
+        _policy.RunAsync(p => p.AnswerAsync(image, questions, options, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _policy.Secondary.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
