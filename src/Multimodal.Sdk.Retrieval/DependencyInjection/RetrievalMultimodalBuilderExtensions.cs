@@ -7,41 +7,75 @@ public static class RetrievalMultimodalBuilderExtensions
 {
     /// <summary>
     /// Adds an embedded index folder as the default <see cref="IRetrievalStore"/> (an <see cref="EmbeddedRetrievalStore"/>
-    /// singleton opened on first use, holding the folder's writer lock until the container is disposed).
+    /// singleton opened on first use or by the hosted warm-up, holding the folder's writer lock until the container is
+    /// disposed). Wrap it in middleware (a <see cref="DelegatingRetrievalStore"/>) with <c>Use</c> on the result.
     /// </summary>
     /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
     /// <param name="directory">The index folder; created when missing.</param>
     /// <param name="configure">Sets the store's options; optional.</param>
-    /// <returns>The builder.</returns>
+    /// <returns>The store's pipeline builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
-    public static IMultimodalBuilder AddRetrievalIndex(this IMultimodalBuilder builder, string directory, Action<EmbeddedRetrievalStoreOptions>? configure = null)
+    public static MultimodalPipelineBuilder<IRetrievalStore> AddRetrievalIndex(this IMultimodalBuilder builder, string directory, Action<EmbeddedRetrievalStoreOptions>? configure = null)
+        => AddRetrievalIndex(builder, null, directory, configure);
+
+    /// <summary>Adds an embedded index folder as an <see cref="IRetrievalStore"/> registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="directory">The index folder; created when missing.</param>
+    /// <param name="configure">Sets the store's options; optional.</param>
+    /// <returns>The store's pipeline builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> or <paramref name="name"/> is empty.</exception>
+    public static MultimodalPipelineBuilder<IRetrievalStore> AddRetrievalIndex(this IMultimodalBuilder builder, string? name, string directory, Action<EmbeddedRetrievalStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var options = new EmbeddedRetrievalStoreOptions();
         configure?.Invoke(options);
-        builder.Services.AddSingleton<IRetrievalStore>(_ => EmbeddedRetrievalStore.Open(directory, options));
-        return builder;
+        return builder.AddPipeline<IRetrievalStore>(name, _ => EmbeddedRetrievalStore.Open(directory, options), directory);
     }
 
     /// <summary>
     /// Adds a <see cref="MultimodalRetriever"/> singleton over the registered <see cref="IClipEncoder"/>, the registered
-    /// <see cref="IRetrievalStore"/> (<see cref="AddRetrievalIndex"/> or another store) and, when one is registered, the
-    /// <see cref="ISpeechRecognizer"/> that transcribes audio.
+    /// <see cref="IRetrievalStore"/> (<see cref="AddRetrievalIndex(IMultimodalBuilder, string, Action{EmbeddedRetrievalStoreOptions}?)"/>,
+    /// PostgreSQL, or any other) and, when one is registered, the <see cref="ISpeechRecognizer"/> that transcribes audio.
     /// </summary>
     /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
     /// <param name="configure">Sets the retriever's options; optional.</param>
     /// <returns>The builder.</returns>
     public static IMultimodalBuilder AddRetriever(this IMultimodalBuilder builder, Action<MultimodalRetrieverOptions>? configure = null)
+        => AddRetriever(builder, null, configure);
+
+    /// <summary>
+    /// Adds a <see cref="MultimodalRetriever"/> registered under <paramref name="name"/> (a keyed service) over the
+    /// encoder, store and (optional) recognizer registered under the same name.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="configure">Sets the retriever's options; optional.</param>
+    /// <returns>The builder.</returns>
+    public static IMultimodalBuilder AddRetriever(this IMultimodalBuilder builder, string? name, Action<MultimodalRetrieverOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = new MultimodalRetrieverOptions();
         configure?.Invoke(options);
-        builder.Services.AddSingleton(sp => new MultimodalRetriever(
-            sp.GetRequiredService<IClipEncoder>(),
-            sp.GetRequiredService<IRetrievalStore>(),
-            sp.GetService<ISpeechRecognizer>(),
-            options));
+        if (name is null)
+        {
+            builder.Services.AddSingleton(sp => new MultimodalRetriever(
+                sp.GetRequiredService<IClipEncoder>(),
+                sp.GetRequiredService<IRetrievalStore>(),
+                sp.GetService<ISpeechRecognizer>(),
+                options));
+        }
+        else
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name);
+            builder.Services.AddKeyedSingleton(name, (sp, _) => new MultimodalRetriever(
+                sp.GetRequiredKeyedService<IClipEncoder>(name),
+                sp.GetRequiredKeyedService<IRetrievalStore>(name),
+                sp.GetKeyedService<ISpeechRecognizer>(name),
+                options));
+        }
+
         return builder;
     }
 }

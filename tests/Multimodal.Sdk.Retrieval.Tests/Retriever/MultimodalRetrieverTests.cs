@@ -129,12 +129,15 @@ public sealed class MultimodalRetrieverTests
         using var folder = TestPaths.NewFolder();
         var services = new ServiceCollection();
         services.AddSingleton<IClipEncoder>(new CountingEncoder());
-        services.AddMultimodal().AddRetrievalIndex(folder.Path).AddRetriever(o => o.BatchSize = 2);
+        int calls = 0;
+        services.AddMultimodal().AddRetrievalIndex(folder.Path).Use(inner => new CountingStore(inner, () => calls++)).AddRetriever(o => o.BatchSize = 2);
         await using (var provider = services.BuildServiceProvider())
         {
             var retriever = provider.GetRequiredService<MultimodalRetriever>();
             await retriever.AddTextsAsync(["one", "two", "three"]);
             Assert.Same(provider.GetRequiredService<IRetrievalStore>(), retriever.Store);
+            Assert.IsType<CountingStore>(retriever.Store);
+            Assert.Equal(2, calls);
         }
 
         using var reopened = EmbeddedRetrievalStore.Open(folder.Path, new EmbeddedRetrievalStoreOptions { ReadOnly = true });
@@ -163,6 +166,16 @@ public sealed class MultimodalRetrieverTests
         }
 
         return ms.ToArray();
+    }
+
+    /// <summary>Middleware through <c>Use</c>: counts upsert batches.</summary>
+    private sealed class CountingStore(IRetrievalStore inner, Action onUpsert) : DelegatingRetrievalStore(inner)
+    {
+        public override Task UpsertAsync(IReadOnlyList<RetrievalRecord> records, CancellationToken cancellationToken = default)
+        {
+            onUpsert();
+            return base.UpsertAsync(records, cancellationToken);
+        }
     }
 
     private sealed class SyncProgress(List<RetrievalProgress> list) : IProgress<RetrievalProgress>
