@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Multimodal.Sdk;
 
 /// <summary>
@@ -24,7 +22,7 @@ internal sealed class RgbImage : IDisposable
 
         Width = width;
         Height = height;
-        _buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        _buffer = ImageBuffers.Rent<byte>((int)length);
     }
 
     public int Width { get; }
@@ -39,7 +37,7 @@ internal sealed class RgbImage : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ImageBuffers.Return(buffer);
         }
     }
 }
