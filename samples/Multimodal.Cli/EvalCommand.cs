@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,39 +7,53 @@ using Multimodal.Sdk;
 namespace Multimodal.Cli;
 
 /// <summary>
-/// <c>mm eval captions|vqa|retrieval|asr --pred FILE --refs FILE [--json] [--normalize]</c>: the Evaluation package's
+/// <c>mm eval captions|vqa|retrieval|asr --pred FILE --refs FILE [--json] [--normalize]</c> (one subcommand per kind): the Evaluation package's
 /// metrics over files in the formats the reference tools read (docs/cli.md).
 /// </summary>
 internal static class EvalCommand
 {
-    public static int Run(CliConsole io, string? kind, CliArguments options)
+    public static Command Create(CliConsole io)
     {
-        string predPath = options.Get("--pred") ?? throw new CliUsageException("eval needs --pred FILE");
-        string refsPath = options.Get("--refs") ?? throw new CliUsageException("eval needs --refs FILE");
-        JsonNode pred = Load(predPath);
-        JsonNode refs = Load(refsPath);
-        var report = kind switch
+        var command = new Command("eval", "Metrics over prediction and reference files (docs/evaluation.md): captions, vqa, retrieval, asr.")
         {
-            "captions" => Captions(pred, refs),
-            "vqa" => Vqa(pred, refs, options.Has("--normalize")),
-            "retrieval" => Retrieval(pred, refs),
-            "asr" => Asr(pred, refs, options.Has("--normalize")),
-            _ => throw new CliUsageException("eval needs one of: captions, vqa, retrieval, asr"),
+            Kind(io, "captions", "Caption metrics: BLEU-1..4, ROUGE-L, CIDEr-D (and METEOR when available).", normalize: null, (pred, refs, _) => Captions(pred, refs)),
+            Kind(io, "vqa", "VQA accuracy, overall and per question type.", "Normalize the references too (official annotations are stored normalized already).", Vqa),
+            Kind(io, "retrieval", "Retrieval recall at 1, 5, 10, median rank and mAP, both directions.", normalize: null, (pred, refs, _) => Retrieval(pred, refs)),
+            Kind(io, "asr", "Word and character error rates, paired by id.", "Apply the English text normalizer to both sides.", Asr),
         };
+        return command;
+    }
 
-        if (options.Has("--json"))
+    private static Command Kind(CliConsole io, string name, string description, string? normalize, Func<JsonNode, JsonNode, bool, Dictionary<string, object>> compute)
+    {
+        var pred = new Option<string>("--pred") { Description = "The predictions file (JSON, or JSON lines for asr).", HelpName = "F", Required = true };
+        var refs = new Option<string>("--refs") { Description = "The references file (JSON).", HelpName = "F", Required = true };
+        var json = CliOptions.Json();
+        var command = new Command(name, description) { pred, refs, json };
+        var normalizeOption = normalize is null ? null : CliOptions.Flag("--normalize", normalize);
+        if (normalizeOption is not null)
         {
-            io.Out.WriteLine(JsonSerializer.Serialize(report));
+            command.Add(normalizeOption);
         }
-        else
+
+        command.SetAction(parse =>
         {
-            foreach (var (name, value) in report)
+            var report = compute(Load(parse.GetValue(pred)!), Load(parse.GetValue(refs)!), normalizeOption is not null && parse.GetValue(normalizeOption));
+            if (parse.GetValue(json))
             {
-                io.Out.WriteLine($"{name,-24} {Format(value)}");
+                io.Out.WriteLine(JsonSerializer.Serialize(report));
             }
-        }
+            else
+            {
+                foreach (var (metric, value) in report)
+                {
+                    io.Out.WriteLine($"{metric,-24} {Format(value)}");
+                }
+            }
 
-        return 0;
+            return 0;
+        });
+        return command;
     }
 
     // COCO results [{"image_id", "caption"}] or {"id": "caption"}; references: COCO {"annotations": [{"image_id", "caption"}]} or {"id": ["ref", ...]}.

@@ -1,29 +1,40 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Multimodal.Sdk;
 
 namespace Multimodal.Cli;
 
 /// <summary>
-/// <c>mm</c>: the SDK's command line. Exit codes: 0 success, 2 usage error, 3 an input could not be read or decoded
-/// (the others are still processed), 4 model folder missing or incompatible, 130 cancelled.
+/// <c>mm</c>: the SDK's command line, on System.CommandLine. Exit codes: 0 success, 2 usage error, 3 an input could
+/// not be read or decoded (the others are still processed), 4 model folder missing or incompatible, 130 cancelled.
 /// </summary>
 internal static class Program
 {
-    private static readonly HashSet<string> Model = ["--model"];
-    private static readonly HashSet<string> Json = ["--json"];
+    /// <summary>
+    /// Every <c>mm</c> command, in help order. Each file builds its own <see cref="Command"/> (options, help text,
+    /// action); a new command is a new file plus one line here.
+    /// </summary>
+    private static readonly Func<CliConsole, Command>[] Commands =
+    [
+        DemoCommand.Create,
+        ClassifyCommand.Create,
+        CaptionCommand.Create,
+        EmbedCommand.Create,
+        AskCommand.Create,
+        ChatCommand.Create,
+        TranscribeCommand.Create,
+        VadCommand.Create,
+        EvalCommand.Create,
+    ];
 
-    /// <summary>The options each command accepts; anything else is a usage error (exit code 2).</summary>
-    private static readonly Dictionary<string, HashSet<string>> Commands = new(StringComparer.Ordinal)
-    {
-        ["demo"] = ["--clip", "--captioner", "--vlm", "--whisper", "--vad"],
-        ["classify"] = [.. Model, .. Json, "--image", "--labels", "--labels-file", "--template"],
-        ["embed"] = [.. Model, .. Json, "--image", "--text"],
-        ["caption"] = [.. Model, .. Json, "--image", "--beams", "--sample", "--num", "--temperature", "--prefix"],
-        ["ask"] = [.. Model, .. Json, "--image", "--question", "--max-tokens"],
-        ["chat"] = [.. Model, "--image", "--max-tokens", "--temperature"],
-        ["transcribe"] = [.. Model, .. Json, "--audio", "--language", "--task", "--timestamps", "--srt", "--vtt", "--vad", "--vad-model"],
-        ["vad"] = [.. Model, .. Json, "--audio", "--threshold"],
-        ["eval"] = [.. Json, "--pred", "--refs", "--normalize"],
-    };
+    private const string Epilogue =
+        """
+        Inputs may be files, directories or quoted globs. --json prints machine-readable results.
+        Exit codes: 0 ok, 2 usage, 3 an input could not be read or decoded (the others are still processed),
+        4 model folder missing or incompatible, 130 cancelled. Documentation: docs/cli.md.
+        Completion: mm [suggest:POSITION] "mm cla" (dotnet-suggest; docs/cli.md).
+        """;
 
     private static async Task<int> Main(string[] args)
     {
@@ -38,6 +49,26 @@ internal static class Program
         return await RunAsync(args, CliConsole.FromProcess(), cts.Token);
     }
 
+    /// <summary>Builds the whole command tree: the root, every command of <see cref="Commands"/>, help and completion.</summary>
+    /// <param name="io">Where the commands read and write.</param>
+    /// <returns>The root command.</returns>
+    public static RootCommand CreateRoot(CliConsole io)
+    {
+        // HelpName: help says "mm" however the program was started (dotnet mm.dll, a test host).
+        var root = new RootCommand("mm: Multimodal.Sdk on the command line (bundled tiny models unless --model DIR is given).") { HelpName = "mm" };
+        foreach (var create in Commands)
+        {
+            root.Add(create(io));
+        }
+
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction help } option)
+        {
+            option.Action = new RootHelpAction(help);
+        }
+
+        return root;
+    }
+
     /// <summary>Runs one <c>mm</c> command line; the tests call this in-process.</summary>
     /// <param name="args">The arguments, command first.</param>
     /// <param name="io">Where to read and write.</param>
@@ -45,41 +76,47 @@ internal static class Program
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(string[] args, CliConsole io, CancellationToken cancellationToken)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        // `mm help [command]` reads as `mm [command] --help`.
+        if (args is ["help", .. var rest])
         {
-            PrintUsage(io);
-            return args.Length == 0 ? 2 : 0;
+            args = [.. rest, "--help"];
+        }
+
+        var root = CreateRoot(io);
+        var parse = root.Parse(args);
+        if (args.Length == 0)
+        {
+            // No command: the overview, as a usage error (a script that forgot its command should not pass).
+            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }, CancellationToken.None);
+            return 2;
+        }
+
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                io.Error.WriteLine($"error: {error.Message}");
+            }
+
+            io.Error.WriteLine($"run '{HelpCommandLine(parse)} --help' for usage");
+            return 2;
         }
 
         try
         {
-            if (!Commands.TryGetValue(args[0], out var known))
+            var configuration = new InvocationConfiguration
             {
-                return Usage(io, $"unknown command '{args[0]}'");
-            }
-
-            var options = CliArguments.Parse(args.Skip(1), args[0], known);
-            if (options.Verb is { } verb && args[0] != "eval")
-            {
-                return Usage(io, $"unexpected argument '{verb}' (inputs are given with options, e.g. --image F)");
-            }
-
-            return args[0] switch
-            {
-                "demo" => await DemoCommand.RunAsync(io, options, cancellationToken),
-                "classify" => await VisionCommands.ClassifyAsync(io, options, cancellationToken),
-                "caption" => await VisionCommands.CaptionAsync(io, options, cancellationToken),
-                "embed" => await VisionCommands.EmbedAsync(io, options, cancellationToken),
-                "ask" => await VisionCommands.AskAsync(io, options, cancellationToken),
-                "chat" => await ChatCommand.RunAsync(io, options, cancellationToken),
-                "transcribe" => await SpeechCommands.TranscribeAsync(io, options, cancellationToken),
-                "vad" => await VadCommand.RunAsync(io, options, cancellationToken),
-                _ => EvalCommand.Run(io, options.Verb, options),
+                Output = io.Out,
+                Error = io.Error,
+                // mm's own handlers below map each failure to its exit code; Main owns Ctrl+C.
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
             };
+            return await parse.InvokeAsync(configuration, cancellationToken);
         }
         catch (CliUsageException ex)
         {
-            return Usage(io, ex.Message);
+            return Usage(io, ex.Message, HelpCommandLine(parse));
         }
         catch (CliInputException ex)
         {
@@ -99,7 +136,7 @@ internal static class Program
         catch (ArgumentException ex)
         {
             // The SDK validates option values (a temperature below 0, more returned sequences than beams ...).
-            return Usage(io, OneLine(ex.Message));
+            return Usage(io, OneLine(ex.Message), HelpCommandLine(parse));
         }
         catch (MultimodalException ex)
         {
@@ -109,33 +146,42 @@ internal static class Program
         }
     }
 
-    private static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-
-    private static int Usage(CliConsole io, string message)
+    /// <summary>System.CommandLine's help, with exit codes and pointers after the root command's.</summary>
+    private sealed class RootHelpAction(HelpAction help) : SynchronousCommandLineAction
     {
-        io.Error.WriteLine($"error: {message}");
-        io.Error.WriteLine("run 'mm --help' for usage");
-        return 2;
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            int exit = help.Invoke(parseResult);
+            if (parseResult.CommandResult.Command is RootCommand)
+            {
+                parseResult.InvocationConfiguration.Output.WriteLine(Epilogue);
+            }
+
+            return exit;
+        }
     }
 
-    private static void PrintUsage(CliConsole io) => io.Out.WriteLine(
-        """
-        mm — Multimodal.Sdk on the command line (bundled tiny models unless --model DIR is given)
+    // "mm eval captions" for a parse that reached that command: the help worth reading for this error.
+    private static string HelpCommandLine(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? "mm" : result.Command.Name);
+        }
 
-          mm demo                                   every available capability on bundled sample inputs
-          mm classify --image F... --labels "a,b"   zero-shot classification (--labels-file F, --template T...)
-          mm caption --image F... [--beams N] [--sample --num N --temperature X] [--prefix TEXT]
-          mm embed (--image F... | --text T...)     L2-normalized CLIP embeddings (all values with --json)
-          mm eval captions|vqa|retrieval|asr --pred F --refs F [--normalize]   metrics (docs/evaluation.md)
-          mm ask --image F... --question Q...       visual question answering [--max-tokens N]
-          mm chat [--image F]                       chat about images: /image PATH, /reset, /exit [--max-tokens N]
-          mm transcribe --audio F... [--language L|auto] [--task transcribe|translate] [--timestamps]
-                                                    [--srt OUT | --vtt OUT]  subtitles (OUT a directory for several files)
-                                                    [--vad [--vad-model F]]  decode only the speech Silero VAD finds
-          mm vad --audio F... [--threshold X]       where the speech is (Silero VAD)
+        names.Reverse();
+        return string.Join(' ', names);
+    }
 
-        Inputs may be files, directories or globs. --json prints machine-readable results.
-        Exit codes: 0 ok, 2 usage, 3 an input could not be read or decoded, 4 model folder missing or
-        incompatible, 130 cancelled. Documentation: docs/cli.md.
-        """);
+    private static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    private static int Usage(CliConsole io, string message, string command)
+    {
+        io.Error.WriteLine($"error: {message}");
+        io.Error.WriteLine($"run '{command} --help' for usage");
+        return 2;
+    }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Multimodal.Sdk;
 
@@ -9,14 +10,29 @@ internal static class VadCommand
     /// <summary>The bundled Silero VAD folder: the model is copied there at build time when tools/fetch-test-assets.sh has fetched it.</summary>
     public const string BundledModelName = "silero-vad";
 
-    public static async Task<int> RunAsync(CliConsole io, CliArguments options, CancellationToken cancellationToken)
+    public static Command Create(CliConsole io)
     {
-        var clips = options.Inputs("--audio");
-        var detection = Options(options);
-        using var detector = Open(io, options.Get("--model"));
-        return await Batch.RunAsync(io, options, clips, "audio", ["audio", "speech", "probability"], async (clip, progress) =>
+        var audio = CliOptions.Audio();
+        var threshold = CliOptions.Number("--threshold", "Speech probability above which a frame is speech (default 0.5).");
+        var model = CliOptions.Model("Silero VAD v5 (tools/fetch-test-assets.sh)", "F");
+        model.Description = "A Silero VAD v5 .onnx file or a folder holding one (default: the bundled one, installed by tools/fetch-test-assets.sh).";
+        var json = CliOptions.Json();
+        var command = new Command("vad", "Voice activity detection (Silero VAD v5): where the speech is in each clip.")
         {
-            var audio = SpeechCommands.ReadAudio(clip, cancellationToken);
+            audio, threshold, model, json,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            io, parse.AudioFiles(audio), parse.GetValue(threshold), parse.GetValue(model), parse.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole io, List<string> clips, float? threshold, string? model, bool json, CancellationToken cancellationToken)
+    {
+        var detection = threshold is { } t ? new VoiceActivityOptions { Threshold = t } : null;
+        using var detector = Open(io, model);
+        return await Batch.RunAsync(io, json, clips, "audio", ["audio", "speech", "probability"], async (clip, progress) =>
+        {
+            var audio = TranscribeCommand.ReadAudio(clip, cancellationToken);
             double seconds = audio.Duration.TotalSeconds;
             var regions = new List<VoiceActivityRegion>();
             await foreach (var region in detector.DetectStreamingAsync(audio, detection, cancellationToken))
@@ -44,9 +60,6 @@ internal static class VadCommand
 
         return new SileroVoiceActivityDetector(model);
     }
-
-    public static VoiceActivityOptions? Options(CliArguments options) =>
-        options.GetFloat("--threshold") is { } threshold ? new VoiceActivityOptions { Threshold = threshold } : null;
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes tests/Multimodal.Sdk.Speech.Tests/Parity/transformersjs-transcripts.json: transformers.js transcripts of
 # held-out speech-world clips (seed 7070: 100 clips + 5 no-speech clips) with each clip's SHA-256, which the SDK's
-# TransformersJsParityTests regenerate and compare against.
+# TransformersJsParityTests regenerate and compare against, and the SHA-256 of every graph of models/tiny-whisper it
+# was made with (the test refuses a fixture made with another model: rerun this script after retraining).
 # Needs: /usr/bin/python3 with numpy, espeak-ng, sox, node + tools/zoo/node_modules (or ZOO_NODE_MODULES=...).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +19,7 @@ for cmd in json.loads(sys.argv[2]):
 PYEOF
 node tools/bench/speech_transformersjs.mjs parity models/tiny-whisper 1 "$WORK/raw.json" "$WORK/short" "$WORK/nospeech"
 "$PY" - "$WORK/raw.json" "$OUT" "$COMMANDS" <<'PYEOF'
-import hashlib, json, subprocess, sys
+import glob, hashlib, json, os, subprocess, sys
 import numpy as np
 raw = json.load(open(sys.argv[1], encoding="utf-8"))
 commands = json.loads(sys.argv[3])
@@ -31,6 +32,9 @@ fixture = {
     "written_by": "tools/bench/speech_parity.sh",
     "generator": {"key": key, "commands": commands,
                   "tools": f"{espeak}, {sox}, numpy {np.__version__}, Debian {debian}"},
+    "model": {"folder": "models/tiny-whisper",
+              "graphs": {os.path.basename(g): hashlib.sha256(open(g, "rb").read()).hexdigest()
+                         for g in sorted(glob.glob("models/tiny-whisper/onnx/*.onnx"))}},
     **{k: v for k, v in raw.items() if k not in ("what", "generate")},
 }
 with open(sys.argv[2], "w", encoding="utf-8") as f:

@@ -40,7 +40,7 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
         _limits = factory.Options.Limits ?? new InputLimits();
         _contextLength = folder.Config.TryGetInt32("decoder.n_positions") ?? folder.Config.TryGetInt32("decoder.max_position_embeddings");
         _tokenizer = Tokenizer.Load(folder);
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options);
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
         _generation = GenerationConfig.From(folder.TryGetJson("generation_config.json"), folder.Config);
         _startToken = _generation.DecoderStartTokenId ?? _generation.BosTokenId
             ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' names no decoder_start_token_id (nor bos_token_id) in generation_config.json or config.json.");

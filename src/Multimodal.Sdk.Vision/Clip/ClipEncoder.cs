@@ -43,7 +43,7 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         var folder = factory.OpenFolder(modelPath);
         folder.RequireModelType("The CLIP encoder", "clip");
         _tokenizer = Tokenizer.Load(folder);
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), "clip"), factory.Options);
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), "clip"), factory.Options, ImageDecoderRegistration.Resolve(factory));
         int contextLength = folder.Config.TryGetInt32("text_config.max_position_embeddings") ?? 77;
         _dummyIds = _tokenizer.EncodeBatch(["a"], contextLength).InputIds;
         _dummyMask = [.. _dummyIds.Select(_ => 1L)];

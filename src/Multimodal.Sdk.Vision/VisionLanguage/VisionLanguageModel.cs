@@ -47,7 +47,7 @@ internal sealed class VisionLanguageModel : IDisposable
         _templateVariables["image_token"] = ImageToken;
         _contextLength = config.Section("text_config")?.TryGetInt32("max_position_embeddings") ?? Tokenizer.Config.ModelMaxLength;
 
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options);
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
         if (_preprocessor.FixedOutputSize is null)
         {
             throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", $"preprocessor_config.json of '{folder.Path}' does not resize to a fixed size; the vision encoder needs one.");

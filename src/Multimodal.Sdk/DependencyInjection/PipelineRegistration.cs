@@ -35,7 +35,7 @@ internal static class PipelineRegistration
     internal static void AddCore(IServiceCollection services)
     {
         services.AddOptions<MultimodalOptions>();
-        services.TryAddSingleton(sp => new OnnxSessionFactory(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MultimodalOptions>>(), sp.GetServices<IOnnxExecutionProvider>()));
+        services.TryAddSingleton(sp => new OnnxSessionFactory(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MultimodalOptions>>(), sp.GetServices<IOnnxExecutionProvider>()) { Services = sp });
     }
 }
 

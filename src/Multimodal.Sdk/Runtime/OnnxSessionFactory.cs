@@ -32,6 +32,12 @@ internal sealed class OnnxSessionFactory
 
     public MultimodalOptions Options => _options;
 
+    /// <summary>
+    /// Gets the container this factory was created by, or <see langword="null"/> without dependency injection: where a
+    /// capability package looks up the seams an application replaced (Vision's image decoder).
+    /// </summary>
+    public IServiceProvider? Services { get; init; }
+
     public string ProviderName => _provider?.Name ?? "CPU";
 
     /// <summary>Opens a model folder with this factory's precision preference.</summary>

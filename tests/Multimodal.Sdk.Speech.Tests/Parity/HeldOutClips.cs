@@ -19,6 +19,7 @@ public sealed class HeldOutClips
     {
         var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestData.Root, "tests", "Multimodal.Sdk.Speech.Tests", "Parity", "transformersjs-transcripts.json"))).RootElement;
         Generator = fixture.GetProperty("generator");
+        ModelGraphs = fixture.GetProperty("model").GetProperty("graphs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
         Clips = [.. fixture.GetProperty("clips").EnumerateArray().Select(c => new Clip(
             c.GetProperty("set").GetString()!,
             c.GetProperty("file").GetString()!,
@@ -34,6 +35,9 @@ public sealed class HeldOutClips
 
     public JsonElement Generator { get; }
 
+    /// <summary>Gets the SHA-256 of each graph of models/tiny-whisper that transformers.js ran, by file name.</summary>
+    public IReadOnlyDictionary<string, string> ModelGraphs { get; }
+
     public IReadOnlyList<Clip> Clips { get; }
 
     public string Folder { get; }
@@ -43,7 +47,7 @@ public sealed class HeldOutClips
     /// <summary>Gets the clips whose file is missing or differs from the one transformers.js transcribed.</summary>
     public IReadOnlyList<Clip> Mismatched() => [.. Clips.Where(c => !File.Exists(PathOf(c)) || Sha256(PathOf(c)) != c.Sha256)];
 
-    private static string Sha256(string path)
+    internal static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));

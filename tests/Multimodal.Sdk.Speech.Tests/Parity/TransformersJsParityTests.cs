@@ -25,6 +25,23 @@ public sealed class TransformersJsParityTests(HeldOutClips clips) : IClassFixtur
     }
 
     [Fact]
+    public void FixtureWasMadeWithTheCommittedModelsGraphs()
+    {
+        // A retrained tiny-whisper needs a new fixture (tools/bench/speech_parity.sh); parity with the old model's
+        // transcripts would prove nothing about the new one.
+        string onnx = Path.Combine(TestData.WhisperPath, "onnx");
+        var committed = Directory.EnumerateFiles(onnx, "*.onnx").ToDictionary(f => Path.GetFileName(f), HeldOutClips.Sha256);
+        Assert.NotEmpty(clips.ModelGraphs);
+        foreach (var (graph, sha) in clips.ModelGraphs)
+        {
+            Assert.True(committed.TryGetValue(graph, out var actual), $"The fixture was made with {graph}, which models/tiny-whisper no longer has.");
+            Assert.True(actual == sha, $"models/tiny-whisper/onnx/{graph} is not the graph transformers.js ran (fixture {sha[..12]}, committed {actual![..12]}): rerun tools/bench/speech_parity.sh.");
+        }
+
+        Assert.Equal(committed.Keys.Order(StringComparer.Ordinal), clips.ModelGraphs.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void FixtureCoversHeldOutSpeechAndNoSpeechClips()
     {
         Assert.True(clips.Clips.Count(c => c.Set == "short") >= 100);

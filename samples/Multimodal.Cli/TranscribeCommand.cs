@@ -1,39 +1,60 @@
+using System.CommandLine;
 using System.Globalization;
 using Multimodal.Sdk;
 
 namespace Multimodal.Cli;
 
 /// <summary><c>mm transcribe</c>, with or without voice activity detection (<c>--vad</c>).</summary>
-internal static class SpeechCommands
+internal static class TranscribeCommand
 {
-    public static async Task<int> TranscribeAsync(CliConsole io, CliArguments options, CancellationToken cancellationToken)
+    public static Command Create(CliConsole io)
     {
-        var clips = options.Inputs("--audio");
-        var subtitles = Subtitle.FromOptions(options, clips.Count);
-        var speechOptions = new SpeechRecognitionOptions
+        var audio = CliOptions.Audio();
+        var language = new Option<string>("--language") { Description = "The spoken language (a code such as en, es), or auto to detect it (default).", HelpName = "L|auto" };
+        var task = new Option<string>("--task") { Description = "transcribe (default) or translate (to English).", HelpName = "transcribe|translate" };
+        task.AcceptOnlyFromAmong("transcribe", "translate");
+        var timestamps = CliOptions.Flag("--timestamps", "Timestamped segments from the model (on with --srt / --vtt).");
+        var srt = CliOptions.Path("--srt", "Write SubRip subtitles to OUT (a directory with several inputs).", "OUT");
+        var vtt = CliOptions.Path("--vtt", "Write WebVTT subtitles to OUT (a directory with several inputs).", "OUT");
+        var vad = CliOptions.Flag("--vad", "Decode only the speech Silero VAD finds.");
+        var vadModel = CliOptions.Path("--vad-model", "The Silero VAD v5 .onnx file or folder for --vad (default: the bundled one).", "F");
+        var model = CliOptions.Model("tiny-whisper");
+        var json = CliOptions.Json();
+        var command = new Command("transcribe", "Speech recognition and translation with Whisper; subtitles with --srt / --vtt.")
         {
-            Language = options.Get("--language") is "auto" ? null : options.Get("--language"),
-            Timestamps = options.Has("--timestamps") || subtitles is not null,
-            Task = options.Get("--task") switch
-            {
-                null or "transcribe" => SpeechTask.Transcribe,
-                "translate" => SpeechTask.Translate,
-                var other => throw new CliUsageException($"--task must be transcribe or translate, not '{other}'"),
-            },
+            audio, language, task, timestamps, srt, vtt, vad, vadModel, model, json,
         };
-        if (options.Has("--vad-model") && !options.Has("--vad"))
+        command.SetAction((parse, cancellationToken) =>
         {
-            throw new CliUsageException("--vad-model goes with --vad");
-        }
+            var clips = parse.AudioFiles(audio);
+            var subtitles = Subtitle.Create(parse.GetValue(srt), parse.GetValue(vtt), clips.Count);
+            var speechOptions = new SpeechRecognitionOptions
+            {
+                Language = parse.GetValue(language) is "auto" ? null : parse.GetValue(language),
+                Timestamps = parse.GetValue(timestamps) || subtitles is not null,
+                Task = parse.GetValue(task) is "translate" ? SpeechTask.Translate : SpeechTask.Transcribe,
+            };
+            if (parse.GetValue(vadModel) is not null && !parse.GetValue(vad))
+            {
+                throw new CliUsageException("--vad-model goes with --vad");
+            }
 
-        using var recognizer = new WhisperRecognizer(options.Get("--model") ?? io.BundledModel("tiny-whisper"));
-        using var detector = options.Has("--vad") ? VadCommand.Open(io, options.Get("--vad-model")) : null;
+            return RunAsync(io, clips, subtitles, speechOptions, parse.GetValue(model), parse.GetValue(vad), parse.GetValue(vadModel), parse.GetValue(json), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliConsole io, List<string> clips, Subtitle? subtitles, SpeechRecognitionOptions speechOptions, string? model, bool vad, string? vadModel, bool json, CancellationToken cancellationToken)
+    {
+        using var recognizer = new WhisperRecognizer(model ?? io.BundledModel("tiny-whisper"));
+        using var detector = vad ? VadCommand.Open(io, vadModel) : null;
         if (speechOptions.Language is { } language && !recognizer.Languages.Contains(language))
         {
             throw new CliUsageException($"--language must be auto or one of the model's: {string.Join(", ", recognizer.Languages)}; not '{language}'");
         }
 
-        return await Batch.RunAsync(io, options, clips, "audio", ["audio", "language", "time", "text"], async (clip, progress) =>
+        return await Batch.RunAsync(io, json, clips, "audio", ["audio", "language", "time", "text"], async (clip, progress) =>
         {
             var audio = ReadAudio(clip, cancellationToken);
             var (text, detected, segments) = detector is not null
@@ -44,7 +65,7 @@ internal static class SpeechCommands
             if (subtitles is not null)
             {
                 string written = subtitles.Write(clip, segments);
-                if (!options.Has("--json"))
+                if (!json)
                 {
                     io.Error.WriteLine($"wrote {written}");
                 }
@@ -94,12 +115,10 @@ internal static class SpeechCommands
     }
 
     /// <summary>Where <c>--srt OUT</c> / <c>--vtt OUT</c> writes: the file OUT for one input, or OUT/NAME.srt for each of several.</summary>
-    private sealed class Subtitle(string output, bool vtt, bool directory)
+    internal sealed class Subtitle(string output, bool vtt, bool directory)
     {
-        public static Subtitle? FromOptions(CliArguments options, int inputs)
+        public static Subtitle? Create(string? srt, string? vtt, int inputs)
         {
-            string? srt = options.Get("--srt");
-            string? vtt = options.Get("--vtt");
             if (srt is not null && vtt is not null)
             {
                 throw new CliUsageException("give --srt OUT or --vtt OUT, not both");
