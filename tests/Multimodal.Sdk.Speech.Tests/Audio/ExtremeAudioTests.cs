@@ -36,4 +36,18 @@ public sealed class ExtremeAudioTests
 
         await Assert.ThrowsAsync<InputTooLargeException>(() => recognizer.TranscribeAsync(new MemoryStream(wav), new SpeechRecognitionOptions { MaxNewTokens = 2 }));
     }
+
+    [Theory]
+    [InlineData(float.NaN, 1)]
+    [InlineData(float.PositiveInfinity, 1)]
+    [InlineData(float.NegativeInfinity, 2)]
+    public void NanOrInfiniteFloatSamplesAreRejectedNotPassedOn(float bad, int channels)
+    {
+        var samples = new float[4096 * channels];
+        samples[1000] = bad;
+
+        var ex = Assert.Throws<InputDecodeException>(() => AudioFile.Read(new MemoryStream(WavBuilder.Float32(16000, channels, samples))));
+
+        Assert.Contains("rejected", ex.Message, StringComparison.Ordinal);
+    }
 }
