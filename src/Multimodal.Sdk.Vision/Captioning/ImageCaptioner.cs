@@ -130,6 +130,39 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
         var ids = new int[prompt.Count - 1 + generated.Length];
         prompt.CopyTo(1, ids, 0, prompt.Count - 1);
         generated.CopyTo(ids, prompt.Count - 1);
-        return _tokenizer.Decode(ids, skipSpecialTokens: true).Trim();
+        return CleanText(_tokenizer.Decode(ids, skipSpecialTokens: true));
+    }
+
+    /// <summary>
+    /// Keeps only text a reader can use: byte-level BPE tokens can stop in the middle of a UTF-8 sequence (the decoder
+    /// then yields U+FFFD) or spell control characters; both are dropped, other whitespace becomes one space.
+    /// </summary>
+    internal static string CleanText(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        bool space = false;
+        foreach (char c in text)
+        {
+            if (c == '\uFFFD' || (char.IsControl(c) && !char.IsWhiteSpace(c)))
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                space = sb.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                sb.Append(' ');
+                space = false;
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
     }
 }

@@ -26,3 +26,14 @@ public sealed class CaptionPrefixBoundsTests
         Assert.Single(result);
     }
 }
+
+/// <summary>Issue 19, class 10: captions hold valid text only.</summary>
+public sealed class CaptionTextTests
+{
+    [Theory]
+    [InlineData("a cat\uFFFD on a mat", "a cat on a mat")]
+    [InlineData("a\u0007 dog\u001b", "a dog")]
+    [InlineData("  two \t\n birds ", "two birds")]
+    public void PartialUtf8AndControlCharactersAreDroppedFromCaptions(string decoded, string expected) =>
+        Assert.Equal(expected, ImageCaptioner.CleanText(decoded));
+}
