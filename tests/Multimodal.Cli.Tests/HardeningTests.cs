@@ -183,6 +183,41 @@ public sealed class HardeningTests : IDisposable
         Assert.DoesNotContain("denied", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("captions", "p.json", "3", "r.json", "{\"1\": [\"a cat\"]}", "--pred")]
+    [InlineData("captions", "p.json", "[{\"image_id\": 1, \"caption\": 7}]", "r.json", "{\"1\": [\"a cat\"]}", "entry 0")]
+    [InlineData("captions", "p.json", "{\"1\": \"a cat\"}", "r.json", "{\"annotations\": 5}", "annotations")]
+    [InlineData("vqa", "p.json", "[{\"question_id\": 1, \"answer\": \"yes\"}]", "r.json", "{\"annotations\": [{\"question_id\": 1}]}", "answers")]
+    [InlineData("vqa", "p.json", "[null]", "r.json", "{\"annotations\": []}", "entry 0")]
+    [InlineData("asr", "p.jsonl", "{\"id\": \"a\", \"text\": \"hi\"}\nnull\n", "r.json", "{\"a\": \"hi\"}", "entry 1")]
+    [InlineData("retrieval", "p.json", "{\"similarity\": [[1, \"x\"]]}", "r.json", "{\"image_of_text\": [0]}", "column 1")]
+    [InlineData("retrieval", "p.json", "{\"similarity\": [[1, 0]]}", "r.json", "{\"image_of_text\": [9]}", "image_of_text[0]")]
+    public async Task WronglyShapedEvalJsonIsAnInputErrorNamingTheFileAndEntry(string kind, string predName, string pred, string refsName, string refs, string entry)
+    {
+        string p = Write(predName, System.Text.Encoding.UTF8.GetBytes(pred));
+        string r = Write(refsName, System.Text.Encoding.UTF8.GetBytes(refs));
+
+        var run = await Mm.RunAsync(["eval", kind, "--pred", p, "--refs", r]);
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(entry, run.Error, StringComparison.Ordinal);
+        Assert.True(run.Error.Contains(p, StringComparison.Ordinal) || run.Error.Contains(r, StringComparison.Ordinal), run.ToString());
+        AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public async Task AnEmptyReferenceGivesAFiniteWer()
+    {
+        string p = Write("p.json", "{\"a\": \"uh hm\", \"b\": \"\"}"u8.ToArray());
+        string r = Write("r.json", "{\"a\": \"\", \"b\": \"\"}"u8.ToArray());
+
+        var run = await Mm.RunAsync(["eval", "asr", "--pred", p, "--refs", r, "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(1.0, run.Json.GetProperty("WER").GetDouble());
+    }
+
     internal static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
