@@ -280,9 +280,14 @@ internal static class Batch
     /// <summary>The one-line message for an input that cannot be read or decoded; <see langword="null"/> for anything else.</summary>
     public static string? InputError(Exception ex, string input) => ex switch
     {
-        InputDecodeException or InputTooLargeException => ex.Message.Contains(input, StringComparison.Ordinal) ? ex.Message : $"'{input}': {ex.Message}",
+        CliOutputException => OneLine(ex.Message),
+        InputDecodeException or InputTooLargeException => OneLine(ex.Message.Contains(input, StringComparison.Ordinal) ? ex.Message : $"'{input}': {ex.Message}"),
         FileNotFoundException or DirectoryNotFoundException => $"'{input}' does not exist",
-        UnauthorizedAccessException or IOException => $"'{input}' cannot be read: {ex.Message}",
+        UnauthorizedAccessException or IOException when Directory.Exists(input) => $"'{input}' is a directory with no files of a supported kind in it",
+        UnauthorizedAccessException or IOException => OneLine($"'{input}' cannot be read: {ex.Message}"),
         _ => null,
     };
+
+    /// <summary>One line per error row: ffmpeg's and other tools' multi-line messages joined with spaces.</summary>
+    public static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

@@ -26,6 +26,12 @@ internal static class CaptionCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var files = parse.ImageFiles(images);
+            if (parse.GetValue(temperature) is not null && !parse.GetValue(sample))
+            {
+                // Greedy and beam search ignore the temperature; silently dropping it hid a mistake.
+                throw new CliUsageException("--temperature goes with --sample");
+            }
+
             var captionOptions = new CaptionOptions
             {
                 NumBeams = parse.GetValue(beams),

@@ -10,6 +10,9 @@ internal sealed class CliUsageException(string message) : Exception(message);
 /// <summary>An input file that cannot be read or parsed: exit code 3.</summary>
 internal sealed class CliInputException(string message) : Exception(message);
 
+/// <summary>An output (<c>--srt OUT</c> ...) could not be written: reported as such in the input's row (exit code 3), never as the input missing.</summary>
+internal sealed class CliOutputException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>
 /// The options several commands share, built the same way everywhere so help, completion and errors read alike.
 /// Each call returns a new option: a <see cref="Option"/> belongs to one command.

@@ -38,7 +38,23 @@ internal static class EvalCommand
 
         command.SetAction(parse =>
         {
-            var report = compute(Load(parse.GetValue(pred)!), Load(parse.GetValue(refs)!), normalizeOption is not null && parse.GetValue(normalizeOption));
+            string predFile = parse.GetValue(pred)!, refsFile = parse.GetValue(refs)!;
+            Dictionary<string, object> report;
+            try
+            {
+                report = compute(Load(predFile), Load(refsFile), normalizeOption is not null && parse.GetValue(normalizeOption));
+            }
+            catch (ShapeException ex)
+            {
+                // A wrongly shaped file is a bad input (exit code 3), named with the entry, never a stack trace.
+                throw new CliInputException($"'{(ex.Side == Side.Pred ? predFile : refsFile)}' ({(ex.Side == Side.Pred ? "--pred" : "--refs")}): {ex.Message}");
+            }
+            catch (ArgumentException ex)
+            {
+                // The metrics check that the two files describe the same items; that is about the inputs, not the command line.
+                throw new CliInputException($"'{predFile}' and '{refsFile}' do not match: {Batch.OneLine(ex.Message)}");
+            }
+
             if (parse.GetValue(json))
             {
                 io.Out.WriteLine(JsonSerializer.Serialize(report));
@@ -60,21 +76,22 @@ internal static class EvalCommand
     private static Dictionary<string, object> Captions(JsonNode pred, JsonNode refs)
     {
         var predictions = pred is JsonArray list
-            ? list.ToDictionary(e => Id(e!["image_id"]), e => (string)e!["caption"]!)
-            : pred.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+            ? Unique(Side.Pred, list.Select((e, i) => (Id(Field(e, "image_id", Side.Pred, i), Side.Pred, i), Str(Field(e, "caption", Side.Pred, i), Side.Pred, $"entry {i}: 'caption'"))))
+            : Unique(Side.Pred, Obj(pred, Side.Pred, "the file").Select(p => (p.Key, Str(p.Value, Side.Pred, $"'{p.Key}'"))));
         var references = new Dictionary<string, IReadOnlyList<string>>();
-        if (refs["annotations"] is JsonArray annotations)
+        if (refs is JsonObject refsObject && refsObject["annotations"] is { } annotationsNode)
         {
-            foreach (var group in annotations.GroupBy(a => Id(a!["image_id"])))
+            var annotations = Arr(annotationsNode, Side.Refs, "'annotations'");
+            foreach (var group in annotations.Select((a, i) => (Id: Id(Field(a, "image_id", Side.Refs, i), Side.Refs, i), Caption: Str(Field(a, "caption", Side.Refs, i), Side.Refs, $"annotation {i}: 'caption'"))).GroupBy(a => a.Id))
             {
-                references[group.Key] = group.Select(a => (string)a!["caption"]!).ToList();
+                references[group.Key] = group.Select(a => a.Caption).ToList();
             }
         }
         else
         {
-            foreach (var (id, value) in refs.AsObject())
+            foreach (var (id, value) in Obj(refs, Side.Refs, "the file"))
             {
-                references[id] = value is JsonArray many ? many.Select(v => (string)v!).ToList() : [(string)value!];
+                references[id] = value is JsonArray many ? many.Select((v, i) => Str(v, Side.Refs, $"'{id}'[{i}]")).ToList() : [Str(value, Side.Refs, $"'{id}'")];
             }
         }
 
@@ -101,13 +118,13 @@ internal static class EvalCommand
     // Official VQA results [{"question_id", "answer"}] and annotations {"annotations": [{"question_id", "question_type", "answer_type", "answers": [{"answer"}]}]}.
     private static Dictionary<string, object> Vqa(JsonNode pred, JsonNode refs, bool normalizeReferences)
     {
-        var predictions = pred.AsArray().ToDictionary(e => Id(e!["question_id"]), e => (string)e!["answer"]!);
-        var annotations = (refs["annotations"] ?? throw new CliUsageException("--refs must hold an 'annotations' list")).AsArray()
-            .Select(a => new VqaAnnotation(
-                Id(a!["question_id"]),
-                a["answers"]!.AsArray().Select(x => x is JsonObject o ? (string)o["answer"]! : (string)x!).ToList(),
-                (string?)a["question_type"] ?? string.Empty,
-                (string?)a["answer_type"] ?? string.Empty))
+        var predictions = Unique(Side.Pred, Arr(pred, Side.Pred, "the file").Select((e, i) => (Id(Field(e, "question_id", Side.Pred, i), Side.Pred, i), Str(Field(e, "answer", Side.Pred, i), Side.Pred, $"entry {i}: 'answer'"))));
+        var annotations = Arr(Obj(refs, Side.Refs, "the file")["annotations"] ?? throw new ShapeException(Side.Refs, "the file must hold an 'annotations' list"), Side.Refs, "'annotations'")
+            .Select((a, i) => new VqaAnnotation(
+                Id(Field(a, "question_id", Side.Refs, i), Side.Refs, i),
+                Arr(Field(a, "answers", Side.Refs, i), Side.Refs, $"annotation {i}: 'answers'").Select((x, j) => Str(x is JsonObject o ? o["answer"] : x, Side.Refs, $"annotation {i}: answer {j}")).ToList(),
+                OptionalStr(a, "question_type", Side.Refs, i),
+                OptionalStr(a, "answer_type", Side.Refs, i)))
             .ToList();
         var s = VqaAccuracy.Compute(predictions, annotations, normalizeReferences);
         var report = new Dictionary<string, object> { ["questions"] = predictions.Count, ["overall"] = s.Overall };
@@ -122,23 +139,25 @@ internal static class EvalCommand
     // {"similarity": [[text x image]]} and {"image_of_text": [image index per text]}.
     private static Dictionary<string, object> Retrieval(JsonNode pred, JsonNode refs)
     {
-        var rows = (pred["similarity"] ?? throw new CliUsageException("--pred must hold 'similarity'")).AsArray();
-        int images = rows.Count == 0 ? 0 : rows[0]!.AsArray().Count;
+        var rows = Arr(Obj(pred, Side.Pred, "the file")["similarity"] ?? throw new ShapeException(Side.Pred, "the file must hold 'similarity'"), Side.Pred, "'similarity'");
+        int images = rows.Count == 0 ? 0 : Arr(rows[0], Side.Pred, "similarity row 0").Count;
         var flat = new double[rows.Count, images];
         for (int t = 0; t < rows.Count; t++)
         {
-            var row = rows[t]!.AsArray();
+            var row = Arr(rows[t], Side.Pred, $"similarity row {t}");
             if (row.Count != images)
             {
-                throw new CliUsageException($"similarity row {t} has {row.Count} values; row 0 has {images}");
+                throw new ShapeException(Side.Pred, $"similarity row {t} has {row.Count} values; row 0 has {images}");
             }
 
             for (int i = 0; i < images; i++)
             {
-                flat[t, i] = (double)row[i]!;
+                flat[t, i] = row[i] is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d : throw new ShapeException(Side.Pred, $"similarity row {t}, column {i} must be a finite number, not {Describe(row[i])}");
             }
         }
-        var imageOfText = (refs["image_of_text"] ?? throw new CliUsageException("--refs must hold 'image_of_text'")).AsArray().Select(v => (int)v!).ToList();
+        var imageOfText = Arr(Obj(refs, Side.Refs, "the file")["image_of_text"] ?? throw new ShapeException(Side.Refs, "the file must hold 'image_of_text'"), Side.Refs, "'image_of_text'")
+            .Select((v, i) => v is JsonValue n && n.TryGetValue(out int index) && index >= 0 && index < images ? index : throw new ShapeException(Side.Refs, $"image_of_text[{i}] must be an image index 0..{images - 1}, not {Describe(v)}"))
+            .ToList();
         var s = RetrievalMetrics.Evaluate(flat, imageOfText);
         return new Dictionary<string, object>
         {
@@ -158,12 +177,12 @@ internal static class EvalCommand
     // {"id": "text"} or [{"id", "text"}] on both sides, paired by id.
     private static Dictionary<string, object> Asr(JsonNode pred, JsonNode refs, bool normalize)
     {
-        var hyp = Texts(pred);
-        var reference = Texts(refs);
+        var hyp = Texts(pred, Side.Pred);
+        var reference = Texts(refs, Side.Refs);
         var missing = reference.Keys.Where(k => !hyp.ContainsKey(k)).ToList();
         if (missing.Count > 0)
         {
-            throw new CliUsageException($"--pred has no text for {missing.Count} reference id(s), e.g. '{missing[0]}'");
+            throw new CliInputException($"--pred has no text for {missing.Count} reference id(s), e.g. '{missing[0]}'");
         }
 
         var ids = reference.Keys.Order(StringComparer.Ordinal).ToList();
@@ -181,15 +200,71 @@ internal static class EvalCommand
         };
     }
 
-    private static Dictionary<string, string> Texts(JsonNode node) => node is JsonArray list
-        ? list.ToDictionary(e => Id(e!["id"]), e => (string)e!["text"]!)
-        : node.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+    private static Dictionary<string, string> Texts(JsonNode node, Side side) => node is JsonArray list
+        ? Unique(side, list.Select((e, i) => (Id(Field(e, "id", side, i), side, i), Str(Field(e, "text", side, i), side, $"entry {i}: 'text'"))))
+        : Unique(side, Obj(node, side, "the file").Select(p => (p.Key, Str(p.Value, side, $"'{p.Key}'"))));
 
-    private static string Id(JsonNode? node) => node switch
+    private enum Side
     {
-        null => throw new CliUsageException("an entry has no id"),
+        Pred,
+        Refs,
+    }
+
+    /// <summary>A file that is valid JSON but not the shape a metric reads; the message names the entry.</summary>
+    private sealed class ShapeException(Side side, string message) : Exception(message)
+    {
+        public Side Side { get; } = side;
+    }
+
+    private static string Id(JsonNode? node, Side side, int entry) => node switch
+    {
         JsonValue v when v.TryGetValue(out long n) => n.ToString(CultureInfo.InvariantCulture),
-        _ => (string)node!,
+        JsonValue v when v.TryGetValue(out string? text) => text,
+        _ => throw new ShapeException(side, $"entry {entry}: the id must be a string or an integer, not {Describe(node)}"),
+    };
+
+    private static JsonNode? Field(JsonNode? entry, string name, Side side, int index) =>
+        entry is JsonObject o ? o[name] : throw new ShapeException(side, $"entry {index} must be an object with '{name}', not {Describe(entry)}");
+
+    private static string OptionalStr(JsonNode? entry, string name, Side side, int index) =>
+        Field(entry, name, side, index) is { } value ? Str(value, side, $"annotation {index}: '{name}'") : string.Empty;
+
+    private static string Str(JsonNode? node, Side side, string where) =>
+        node is JsonValue v && v.TryGetValue(out string? text) ? text : throw new ShapeException(side, $"{where} must be a string, not {Describe(node)}");
+
+    private static JsonObject Obj(JsonNode? node, Side side, string where) =>
+        node as JsonObject ?? throw new ShapeException(side, $"{where} must be a JSON object, not {Describe(node)}");
+
+    private static JsonArray Arr(JsonNode? node, Side side, string where) =>
+        node as JsonArray ?? throw new ShapeException(side, $"{where} must be a JSON array, not {Describe(node)}");
+
+    private static Dictionary<string, string> Unique(Side side, IEnumerable<(string Id, string Text)> entries)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, text) in entries)
+        {
+            if (!result.TryAdd(id, text))
+            {
+                throw new ShapeException(side, $"id '{id}' appears twice");
+            }
+        }
+
+        return result;
+    }
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => $"the number {v.ToJsonString()}",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => "a value",
+        },
+        _ => "a value",
     };
 
     private static JsonNode Load(string path)
@@ -202,7 +277,7 @@ internal static class EvalCommand
                 return new JsonArray([.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => JsonNode.Parse(l))]);
             }
 
-            return JsonNode.Parse(text) ?? throw new CliUsageException($"'{path}' is empty");
+            return JsonNode.Parse(text) ?? throw new CliInputException($"'{path}' holds null, not results");
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {

@@ -56,12 +56,11 @@ internal static class TranscribeCommand
 
         return await Batch.RunAsync(io, json, clips, "audio", ["audio", "language", "time", "text"], async (clip, progress) =>
         {
-            var audio = ReadAudio(clip, cancellationToken);
+            // Without VAD the recognizer reads the file window by window (decode, downmix and resample as a stream), so
+            // memory does not grow with the file's length; VAD still needs the whole clip in memory.
             var (text, detected, segments) = detector is not null
-                ? Unpack(await recognizer.TranscribeWithVoiceActivityAsync(detector, audio, speechOptions, cancellationToken: cancellationToken))
-                : progress is null
-                ? Unpack(await recognizer.TranscribeAsync(audio, speechOptions, cancellationToken))
-                : await TranscribeWithProgressAsync(recognizer, audio, speechOptions, progress, cancellationToken);
+                ? Unpack(await recognizer.TranscribeWithVoiceActivityAsync(detector, ReadAudio(clip, cancellationToken), speechOptions, cancellationToken: cancellationToken))
+                : await TranscribeStreamingAsync(recognizer, clip, speechOptions, progress, cancellationToken);
             if (subtitles is not null)
             {
                 string written = subtitles.Write(clip, segments);
@@ -97,21 +96,14 @@ internal static class TranscribeCommand
     private static (string Text, string Language, IReadOnlyList<SpeechSegment> Segments) Unpack(SpeechRecognitionResult result) =>
         (result.Text, result.Language, result.Segments);
 
-    // On a terminal the bar follows the audio: the language is detected first, then the windows stream in.
-    private static async Task<(string Text, string Language, IReadOnlyList<SpeechSegment> Segments)> TranscribeWithProgressAsync(
-        WhisperRecognizer recognizer, AudioData audio, SpeechRecognitionOptions options, Action<double> progress, CancellationToken cancellationToken)
+    // The file is read as a stream; on a terminal the bar follows the segments as they come (the total length of a
+    // compressed file is not known up front, so the bar shows the last window's end against the first estimate).
+    private static async Task<(string Text, string Language, IReadOnlyList<SpeechSegment> Segments)> TranscribeStreamingAsync(
+        WhisperRecognizer recognizer, string clip, SpeechRecognitionOptions options, Action<double>? progress, CancellationToken cancellationToken)
     {
-        var streaming = (SpeechRecognitionOptions)options.Clone();
-        streaming.Language ??= (await recognizer.DetectLanguageAsync(audio, cancellationToken)).Language;
-        double seconds = audio.Duration.TotalSeconds;
-        var segments = new List<SpeechSegment>();
-        await foreach (var segment in recognizer.TranscribeStreamingAsync(audio, streaming, cancellationToken))
-        {
-            segments.Add(segment);
-            progress(seconds > 0 ? segment.End.TotalSeconds / seconds : 1);
-        }
-
-        return (string.Concat(segments.Select(s => s.Text)).Trim(), streaming.Language, segments);
+        var result = await recognizer.TranscribeAsync(clip, options, cancellationToken);
+        progress?.Invoke(1);
+        return Unpack(result);
     }
 
     /// <summary>Where <c>--srt OUT</c> / <c>--vtt OUT</c> writes: the file OUT for one input, or OUT/NAME.srt for each of several.</summary>
@@ -136,6 +128,19 @@ internal static class TranscribeCommand
         public string Write(string clip, IReadOnlyList<SpeechSegment> segments)
         {
             string path = output;
+            try
+            {
+                return WriteTo(ref path, clip, segments);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                // Not the input's fault: say which output failed, or a missing directory reads as the input missing.
+                throw new CliOutputException($"cannot write subtitles for '{clip}' to '{path}': {ex.Message}", ex);
+            }
+        }
+
+        private string WriteTo(ref string path, string clip, IReadOnlyList<SpeechSegment> segments)
+        {
             if (directory)
             {
                 Directory.CreateDirectory(output);

@@ -37,12 +37,16 @@ public sealed class MultimodalOptions
     /// <summary>Gets or sets the path of the <c>ffmpeg</c> program used for audio containers other than WAV; <see langword="null"/> searches <c>PATH</c>.</summary>
     public string? FfmpegPath { get; set; }
 
+    /// <summary>Gets or sets the bounds on the work one request may ask for (see <see cref="InputLimits"/> for each default).</summary>
+    public InputLimits Limits { get; set; } = new();
+
     /// <summary>Creates a copy whose lists are not shared with this instance.</summary>
     /// <returns>The copy.</returns>
     public MultimodalOptions Clone()
     {
         var copy = (MultimodalOptions)MemberwiseClone();
         copy.PreferredPrecisions = [.. PreferredPrecisions];
+        copy.Limits = (Limits ?? new InputLimits()).Clone();
         return copy;
     }
 }

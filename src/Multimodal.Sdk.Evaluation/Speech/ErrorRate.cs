@@ -11,10 +11,11 @@ namespace Multimodal.Sdk;
 /// <remarks>
 /// <para>
 /// Empty references: jiwer raises an error for any empty reference. Silent utterances are legitimate test data, so
-/// here an empty reference is allowed: its utterance rate is 0 when the hypothesis is empty too and
-/// <see cref="double.PositiveInfinity"/> otherwise (insertions over zero reference units); the corpus rate counts its
-/// insertions in the numerator and nothing in the denominator (as sclite does). A corpus whose references are all
-/// empty has rate 0 with an empty hypothesis and <see cref="double.PositiveInfinity"/> otherwise.
+/// here an empty reference is allowed: its utterance rate is 0 when the hypothesis is empty too and 1 otherwise (every
+/// hypothesized unit is an insertion: the rate is capped at 100% instead of insertions over zero reference units,
+/// which is infinite and breaks JSON reports and averages); <see cref="ErrorRateResult.Insertions"/> still counts them.
+/// The corpus rate counts an empty reference's insertions in the numerator and nothing in the denominator (as sclite
+/// does); a corpus whose references are all empty has rate 0 with an empty hypothesis and 1 otherwise.
 /// </para>
 /// <para>
 /// When several minimum-cost alignments exist (for example "a b" against "b a"), the rate is the same for all of them
@@ -112,7 +113,7 @@ public static partial class ErrorRate
     }
 
     private static double Rate(int errors, int referenceLength) =>
-        referenceLength > 0 ? (double)errors / referenceLength : errors == 0 ? 0.0 : double.PositiveInfinity;
+        referenceLength > 0 ? (double)errors / referenceLength : errors == 0 ? 0.0 : 1.0;
 
     // jiwer's wer_default: RemoveMultipleSpaces (\s\s+ -> " "), Strip, split on " " dropping empty pieces.
     private static string[] SplitWords(string text) =>

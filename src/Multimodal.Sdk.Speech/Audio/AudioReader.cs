@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Multimodal.Sdk;
 
 /// <summary>
@@ -94,11 +92,14 @@ internal static class AudioReader
             return reader;
         }
 
-        int source = reader.SampleRate;
-        if ((long)source > (long)target * PolyphaseResampler.MaxRatio || (long)target > (long)source * PolyphaseResampler.MaxRatio)
+        try
+        {
+            PolyphaseResampler.CheckInputRate(reader.SampleRate, target);
+        }
+        catch
         {
             reader.Dispose();
-            throw new InputDecodeException(string.Create(CultureInfo.InvariantCulture, $"Cannot decode audio: its sample rate of {source} Hz is more than {PolyphaseResampler.MaxRatio} times away from the requested {target} Hz."));
+            throw;
         }
 
         return new ResamplingSampleReader(reader, target, vectorized);

@@ -45,6 +45,28 @@ internal static class PcmDecoder
         Scalar(source, format, channels, destination);
     }
 
+    /// <summary>
+    /// Rejects float samples that are NaN or infinite. They are rejected rather than sanitized: a float WAV holding
+    /// them is corrupt (no recorder writes them), and zeroing them would transcribe silence the user never recorded.
+    /// </summary>
+    /// <exception cref="InputDecodeException">A sample is NaN or infinite.</exception>
+    public static void RequireFinite(ReadOnlySpan<float> samples)
+    {
+        // One vectorized sum finds the common case; only a non-finite sum (or an overflow of huge values) needs a scan.
+        if (float.IsFinite(TensorPrimitives.Sum(samples)))
+        {
+            return;
+        }
+
+        for (int i = 0; i < samples.Length; i++)
+        {
+            if (!float.IsFinite(samples[i]))
+            {
+                throw WavHeaderParser.Error($"a float sample is {samples[i]} (NaN and infinite samples are rejected, not replaced)");
+            }
+        }
+    }
+
     private static void Scalar(ReadOnlySpan<byte> s, WavSampleFormat format, int channels, Span<float> d)
     {
         int bytes = WavFormat.BytesOf(format);

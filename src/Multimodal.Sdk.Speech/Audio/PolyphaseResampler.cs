@@ -71,6 +71,20 @@ internal sealed class PolyphaseResampler
     /// <summary>Gets the most samples <see cref="Flush"/> can return.</summary>
     public int MaxFlushLength => (int)Math.Min(int.MaxValue, ScaledLength(_halfTaps, _down, _up) + 1);
 
+    /// <summary>
+    /// Checks that audio at <paramref name="sourceRate"/> (the input's own rate, from a file header or a caller) can be
+    /// resampled to <paramref name="targetRate"/> (the model's): a rate of 1 Hz or 1 GHz is a property of the input, so
+    /// it is an input error, not an argument error.
+    /// </summary>
+    /// <exception cref="InputDecodeException">The input rate is not positive, or it is more than <see cref="MaxRatio"/> times away from the target.</exception>
+    public static void CheckInputRate(int sourceRate, int targetRate)
+    {
+        if (sourceRate <= 0 || (long)sourceRate > (long)targetRate * MaxRatio || (long)targetRate > (long)sourceRate * MaxRatio)
+        {
+            throw new InputDecodeException(string.Create(CultureInfo.InvariantCulture, $"Cannot decode audio: its sample rate of {sourceRate} Hz is more than {MaxRatio} times away from the model's {targetRate} Hz."));
+        }
+    }
+
     /// <summary>The output length for <paramref name="inputLength"/> samples: ceil(N x L / M).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not positive or the ratio is too large.</exception>
     public static long OutputLength(long inputLength, int sourceRate, int targetRate)

@@ -15,10 +15,13 @@ internal sealed class ResamplingSampleReader : IAudioSampleReader
     private bool _flushed;
 
     /// <summary>Wraps <paramref name="source"/>, converting to <paramref name="targetRate"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The rates are too far apart (see <see cref="PolyphaseResampler.MaxRatio"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="targetRate"/> is not positive.</exception>
+    /// <exception cref="InputDecodeException">The source's rate is too far from <paramref name="targetRate"/> (see <see cref="PolyphaseResampler.MaxRatio"/>).</exception>
     public ResamplingSampleReader(IAudioSampleReader source, int targetRate, bool vectorized = true)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetRate);
+        PolyphaseResampler.CheckInputRate(source.SampleRate, targetRate);
         _source = source;
         _resampler = new PolyphaseResampler(source.SampleRate, targetRate, vectorized);
         _input = new float[BlockSize];

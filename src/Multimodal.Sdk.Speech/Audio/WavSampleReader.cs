@@ -86,6 +86,11 @@ internal sealed class WavSampleReader : IAudioSampleReader
 
         int frames = got / align;
         PcmDecoder.ToMono(buffer.AsSpan(0, frames * align), Format.SampleFormat, Format.Channels, destination, _vectorized);
+        if (Format.SampleFormat is WavSampleFormat.Float32 or WavSampleFormat.Float64)
+        {
+            PcmDecoder.RequireFinite(destination[..frames]);
+        }
+
         return frames;
     }
 

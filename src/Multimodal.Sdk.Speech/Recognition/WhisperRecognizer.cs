@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 
@@ -23,6 +24,8 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
     private readonly int _framesPerStep;
     private readonly string _modelPath;
     private readonly string? _ffmpegPath;
+    private readonly TimeSpan _maxAudioDuration;
+    private readonly InputLimits _limits;
     private readonly int _vocabularySize;
     private readonly int _textContext;
 
@@ -44,6 +47,8 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         folder.RequireModelType("The speech recognizer", "whisper");
         _modelPath = folder.Path;
         _ffmpegPath = factory.Options.FfmpegPath;
+        _limits = factory.Options.Limits ?? new InputLimits();
+        _maxAudioDuration = _limits.MaxAudioDuration;
         _tokenizer = Tokenizer.Load(folder);
         var featureConfig = AudioFeatureConfig.From(folder.GetJson("preprocessor_config.json"));
         _features = new WhisperFeatureExtractor(featureConfig);
@@ -210,6 +215,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         }
 
         int rate = _features.Config.SamplingRate;
+        PolyphaseResampler.CheckInputRate(audio.SampleRate, rate);
         return () =>
         {
             IAudioSampleReader reader = new MemorySampleReader(audio.Samples, audio.SampleRate);
@@ -230,7 +236,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         // Fail on bad decoding options before any audio is read or any model runs.
         for (int i = 0; i < plan.Temperatures.Length; i++)
         {
-            _ = GenerationSettings.Resolve(_generation, plan.For(i), 4);
+            _ = GenerationSettings.Resolve(_generation, plan.For(i), 4, _limits);
         }
 
         var config = _features.Config;
@@ -284,6 +290,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
                 () =>
                 {
                     var samples = window.MoveTo(at * hop, cancellationToken);
+                    CheckDuration(window.SamplesRead, config.SamplingRate);
                     long frames = window.Ended ? window.SamplesRead / hop : long.MaxValue;
                     if (at >= frames)
                     {
@@ -354,7 +361,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         for (int attempt = 0; attempt < plan.Temperatures.Length; attempt++)
         {
             float temperature = plan.Temperatures[attempt];
-            var settings = GenerationSettings.Resolve(_generation, plan.For(attempt), prompt.Count);
+            var settings = GenerationSettings.Resolve(_generation, plan.For(attempt), prompt.Count, _limits);
             var request = new GenerationRequest
             {
                 Prompts = [prompt],
@@ -423,6 +430,18 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         return string.Join(' ', decoded.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 
+    private void CheckDuration(long samplesRead, int sampleRate)
+    {
+        double seconds = (double)samplesRead / sampleRate;
+        if (seconds > _maxAudioDuration.TotalSeconds)
+        {
+            throw new InputTooLargeException(
+                string.Create(CultureInfo.InvariantCulture, $"The audio runs past {_maxAudioDuration.TotalSeconds:F0} s, the longest accepted (MultimodalOptions.Limits.MaxAudioDuration)."),
+                (long)seconds,
+                (long)_maxAudioDuration.TotalSeconds);
+        }
+    }
+
     private ReadOnlyMemory<float> Prepare(AudioData audio)
     {
         ArgumentNullException.ThrowIfNull(audio);
@@ -432,6 +451,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         }
 
         int rate = _features.Config.SamplingRate;
+        PolyphaseResampler.CheckInputRate(audio.SampleRate, rate);
         return audio.SampleRate == rate ? audio.Samples : PolyphaseResampler.Resample(audio.Samples.Span, audio.SampleRate, rate);
     }
 

@@ -38,6 +38,7 @@ internal sealed class SileroVadStream : IDisposable
         SampleRate = sampleRate;
         if (sampleRate != inputRate)
         {
+            PolyphaseResampler.CheckInputRate(inputRate, sampleRate);
             _resampler = new PolyphaseResampler(inputRate, sampleRate);
             _resampled = new float[Math.Max(_resampler.MaxOutputLength(ResampleBlock), _resampler.MaxFlushLength)];
         }

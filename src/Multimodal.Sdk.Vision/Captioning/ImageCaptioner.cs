@@ -19,6 +19,8 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
     private readonly GenerationConfig _generation;
     private readonly int _startToken;
     private readonly string _modelPath;
+    private readonly InputLimits _limits;
+    private readonly int? _contextLength;
 
     /// <summary>Loads a captioning model folder with default options on the CPU.</summary>
     /// <param name="modelPath">The model folder.</param>
@@ -35,6 +37,8 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
         var folder = factory.OpenFolder(modelPath);
         folder.RequireModelType("The image captioner", "vision-encoder-decoder");
         _modelPath = folder.Path;
+        _limits = factory.Options.Limits ?? new InputLimits();
+        _contextLength = folder.Config.TryGetInt32("decoder.n_positions") ?? folder.Config.TryGetInt32("decoder.max_position_embeddings");
         _tokenizer = Tokenizer.Load(folder);
         _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
         _generation = GenerationConfig.From(folder.TryGetJson("generation_config.json"), folder.Config);
@@ -70,7 +74,17 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
             prompt.AddRange(_tokenizer.Encode(options.Prefix, addSpecialTokens: false));
         }
 
-        var settings = GenerationSettings.Resolve(_generation, options, prompt.Count);
+        // A prefix past the decoder's positions used to reach ONNX Runtime as an index error; like ask, say so first.
+        if (_contextLength is { } context && prompt.Count >= context)
+        {
+            throw new InputTooLargeException($"The caption prefix is {prompt.Count - 1} tokens; the model's decoder holds {context} positions, including the start token and at least one new token.", prompt.Count, context - 1);
+        }
+
+        var settings = GenerationSettings.Resolve(_generation, options, prompt.Count, _limits);
+        if (_contextLength is { } positions && prompt.Count + settings.MaxNewTokens > positions)
+        {
+            settings = settings with { MaxNewTokens = positions - prompt.Count };
+        }
         var results = new List<CaptionResult>(images.Count);
         for (int start = 0; start < images.Count; start += MaxBatch)
         {
@@ -119,6 +133,39 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
         var ids = new int[prompt.Count - 1 + generated.Length];
         prompt.CopyTo(1, ids, 0, prompt.Count - 1);
         generated.CopyTo(ids, prompt.Count - 1);
-        return _tokenizer.Decode(ids, skipSpecialTokens: true).Trim();
+        return CleanText(_tokenizer.Decode(ids, skipSpecialTokens: true));
+    }
+
+    /// <summary>
+    /// Keeps only text a reader can use: byte-level BPE tokens can stop in the middle of a UTF-8 sequence (the decoder
+    /// then yields U+FFFD) or spell control characters; both are dropped, other whitespace becomes one space.
+    /// </summary>
+    internal static string CleanText(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        bool space = false;
+        foreach (char c in text)
+        {
+            if (c == '\uFFFD' || (char.IsControl(c) && !char.IsWhiteSpace(c)))
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                space = sb.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                sb.Append(' ');
+                space = false;
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
     }
 }

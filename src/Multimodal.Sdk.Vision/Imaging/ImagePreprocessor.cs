@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Globalization;
 using System.Runtime.Intrinsics;
 
 namespace Multimodal.Sdk;
@@ -10,7 +10,7 @@ namespace Multimodal.Sdk;
 /// channels first. Output is float32 <c>[3, H, W]</c> per image, <c>[b, 3, H, W]</c> per batch.
 /// </summary>
 /// <remarks>
-/// Immutable and safe for concurrent use; temporary buffers come from <see cref="ArrayPool{T}.Shared"/>.
+/// Immutable and safe for concurrent use; temporary buffers come from <see cref="ImageBuffers"/> (large ones are not pooled).
 /// </remarks>
 internal sealed class ImagePreprocessor
 {
@@ -32,6 +32,8 @@ internal sealed class ImagePreprocessor
         }
 
         Config = config;
+        MaxIntermediateBytes = options.Limits?.MaxIntermediateBytes ?? InputLimits.DefaultMaxIntermediateBytes;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxIntermediateBytes, "options.Limits.MaxIntermediateBytes");
         _decoder = decoder ?? new ImageSharpImageDecoder(options);
         _normalizer = new PixelNormalizer(config);
         UseSimd = useSimd ?? Vector128.IsHardwareAccelerated;
@@ -41,6 +43,9 @@ internal sealed class ImagePreprocessor
 
     public bool UseSimd { get; }
 
+    /// <summary>Gets the most bytes one image's resize and tensor may need (<see cref="InputLimits.MaxIntermediateBytes"/>).</summary>
+    public long MaxIntermediateBytes { get; }
+
     /// <summary>Gets the tensor size every image gets when it does not depend on the image (center crop or exact resize), else <see langword="null"/>.</summary>
     public (int Height, int Width)? FixedOutputSize =>
         Config.DoCenterCrop ? (Config.CropHeight, Config.CropWidth)
@@ -48,6 +53,7 @@ internal sealed class ImagePreprocessor
         : null;
 
     /// <summary>The size transformers' <c>get_resize_output_image_size(default_to_square=False)</c> gives: the shorter side becomes <paramref name="shortestEdge"/>, the longer one <c>int(edge * long / short)</c>.</summary>
+    /// <exception cref="InputTooLargeException">The longer side would not fit in 32 bits (an extreme aspect ratio).</exception>
     public static (int Height, int Width) ShortestEdgeSize(int height, int width, int shortestEdge)
     {
         bool portrait = width <= height;
@@ -55,7 +61,16 @@ internal sealed class ImagePreprocessor
         long longSide = portrait ? height : width;
 
         // Python's int(size * long / short): exact integer product, one float64 division, truncation.
-        int newLong = (int)((double)(shortestEdge * longSide) / shortSide);
+        double exactLong = (double)(shortestEdge * longSide) / shortSide;
+        if (exactLong >= int.MaxValue)
+        {
+            throw new InputTooLargeException(
+                string.Create(CultureInfo.InvariantCulture, $"The {width} x {height} image is too elongated: resizing its shorter side to {shortestEdge} makes the longer one {exactLong:F0} pixels."),
+                (long)Math.Min(exactLong, long.MaxValue),
+                int.MaxValue - 1);
+        }
+
+        int newLong = (int)exactLong;
         return portrait ? (newLong, shortestEdge) : (shortestEdge, newLong);
     }
 
@@ -70,6 +85,7 @@ internal sealed class ImagePreprocessor
     /// <returns>The tensor's height and width.</returns>
     /// <exception cref="InputDecodeException">The bytes are not a decodable image.</exception>
     /// <exception cref="InputTooLargeException">The image claims more pixels than the budget.</exception>
+    /// <exception cref="InputTooLargeException">The image claims more pixels than the budget, or resizing it needs more than <see cref="MaxIntermediateBytes"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
     public (int Height, int Width) Preprocess(ReadOnlySpan<byte> encoded, Span<float> destination)
     {
@@ -80,6 +96,7 @@ internal sealed class ImagePreprocessor
     /// <summary>Preprocesses already decoded 8-bit RGB pixels (3 bytes per pixel, rows top to bottom), such as video frames.</summary>
     /// <returns>The tensor's height and width.</returns>
     /// <exception cref="ArgumentException">The pixels or <paramref name="destination"/> are too small for the sizes given.</exception>
+    /// <exception cref="InputTooLargeException">Resizing the image needs more than <see cref="MaxIntermediateBytes"/> (an extreme aspect ratio).</exception>
     public (int Height, int Width) Preprocess(ReadOnlySpan<byte> rgb, int width, int height, Span<float> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -91,6 +108,7 @@ internal sealed class ImagePreprocessor
 
         var (resizedHeight, resizedWidth) = GetResizedSize(height, width);
         var (outHeight, outWidth) = Config.DoCenterCrop ? (Config.CropHeight, Config.CropWidth) : (resizedHeight, resizedWidth);
+        CheckTensorSize(width, height, outHeight, outWidth);
         int plane = outHeight * outWidth;
         if (destination.Length < plane * 3)
         {
@@ -134,7 +152,17 @@ internal sealed class ImagePreprocessor
             }
             else
             {
-                rented = ArrayPool<byte>.Shared.Rent(windowWidth * windowHeight * 3);
+                long needed = ((long)windowWidth * windowHeight * 3)
+                    + PillowResampler.IntermediateBytes(width, height, resizedWidth, resizedHeight, Config.Resample, windowWidth, windowHeight);
+                if (needed > MaxIntermediateBytes)
+                {
+                    throw new InputTooLargeException(
+                        string.Create(CultureInfo.InvariantCulture, $"Resizing the {width} x {height} image to {resizedWidth} x {resizedHeight} needs {needed} bytes of intermediate buffers, more than the budget of {MaxIntermediateBytes} (MultimodalOptions.Limits.MaxIntermediateBytes); its aspect ratio is too extreme."),
+                        needed,
+                        MaxIntermediateBytes);
+                }
+
+                rented = ImageBuffers.Rent<byte>(windowWidth * windowHeight * 3);
                 PillowResampler.Resize(rgb, width, height, resizedWidth, resizedHeight, Config.Resample, rented, windowX, windowY, windowWidth, windowHeight, UseSimd);
                 window = rented;
                 windowStride = windowWidth * 3;
@@ -156,7 +184,7 @@ internal sealed class ImagePreprocessor
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ImageBuffers.Return(rented);
             }
         }
 
@@ -193,6 +221,7 @@ internal sealed class ImagePreprocessor
             using (image)
             {
                 var size = GetOutputSize(image.Height, image.Width);
+                CheckTensorSize(image.Width, image.Height, size.Height, size.Width);
                 if (data is null)
                 {
                     (height, width) = size;
@@ -209,6 +238,18 @@ internal sealed class ImagePreprocessor
         }
 
         return (data!, [images.Count, 3, height, width]);
+    }
+
+    private void CheckTensorSize(int width, int height, int outHeight, int outWidth)
+    {
+        long bytes = (long)outHeight * outWidth * 3 * sizeof(float);
+        if (bytes > MaxIntermediateBytes)
+        {
+            throw new InputTooLargeException(
+                string.Create(CultureInfo.InvariantCulture, $"The {width} x {height} image gives a {outHeight} x {outWidth} tensor of {bytes} bytes, more than the budget of {MaxIntermediateBytes} (MultimodalOptions.Limits.MaxIntermediateBytes)."),
+                bytes,
+                MaxIntermediateBytes);
+        }
     }
 
     private (int Height, int Width) GetResizedSize(int height, int width)

@@ -134,9 +134,40 @@ internal sealed record ImagePreprocessorConfig
 
         // A missing crop_size keeps the processors' default of 224 x 224 (CLIPImageProcessor.__init__), not the resize size.
 
-        if (cfg.ResizeMode == ResizeMode.ShortestEdge && cfg.ShortestEdge <= 0 || cfg.ResizeMode == ResizeMode.Exact && (cfg.Height <= 0 || cfg.Width <= 0))
+        // A model's tensor is at most MaxSide x MaxSide: beyond that a config asks for gigabytes per image (100000 x
+        // 100000 would be 120 GB of floats), which no vision model trained so far uses.
+        if (cfg.ResizeMode == ResizeMode.ShortestEdge)
         {
-            throw new ModelIncompatibleException(json.FolderPath, json.FileName, $"'{json.FileName}' in model folder '{json.FolderPath}': 'size' must be positive.");
+            CheckSide(json, "size.shortest_edge", cfg.ShortestEdge);
+        }
+        else
+        {
+            CheckSide(json, "size.height", cfg.Height);
+            CheckSide(json, "size.width", cfg.Width);
+        }
+
+        if (cfg.DoCenterCrop)
+        {
+            CheckSide(json, "crop_size.height", cfg.CropHeight);
+            CheckSide(json, "crop_size.width", cfg.CropWidth);
+        }
+
+        if (!float.IsFinite(cfg.RescaleFactor))
+        {
+            throw Invalid(json, "rescale_factor", $"must be a finite number but is {cfg.RescaleFactor}");
+        }
+
+        for (int c = 0; c < 3; c++)
+        {
+            if (!float.IsFinite(cfg.ImageMean[c]))
+            {
+                throw Invalid(json, "image_mean", $"must hold finite numbers but holds {cfg.ImageMean[c]}");
+            }
+
+            if (!float.IsFinite(cfg.ImageStd[c]) || cfg.ImageStd[c] == 0)
+            {
+                throw Invalid(json, "image_std", $"must hold finite non-zero numbers but holds {cfg.ImageStd[c]}");
+            }
         }
 
         if (!Enum.IsDefined(cfg.Resample))
@@ -146,6 +177,20 @@ internal sealed record ImagePreprocessorConfig
 
         return cfg;
     }
+
+    /// <summary>The largest tensor side a config may ask for.</summary>
+    public const int MaxSide = 8192;
+
+    private static void CheckSide(JsonConfig json, string key, int value)
+    {
+        if (value <= 0 || value > MaxSide)
+        {
+            throw Invalid(json, key, $"must be between 1 and {MaxSide} but is {value}");
+        }
+    }
+
+    private static ModelIncompatibleException Invalid(JsonConfig json, string key, string problem) =>
+        new(json.FolderPath, json.FileName, $"'{json.FileName}' in model folder '{json.FolderPath}': '{key}' {problem}.");
 
     private static float[] Triple(JsonConfig json, string path, float[] fallback)
     {

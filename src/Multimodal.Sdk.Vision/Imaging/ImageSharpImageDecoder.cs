@@ -91,7 +91,7 @@ internal sealed class ImageSharpImageDecoder : IImageDecoder
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
-            throw new InputDecodeException($"The image header could not be read ({length} bytes): {ex.Message}", ex);
+            throw new InputDecodeException($"The image header could not be read ({length} bytes): {Describe(ex)}", ex);
         }
 
         if (info is null || format is null)
@@ -145,9 +145,15 @@ internal sealed class ImageSharpImageDecoder : IImageDecoder
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
-            throw new InputDecodeException($"The {format.Name} image ({info.Width} x {info.Height}, {length} bytes) is corrupt or truncated: {ex.Message}", ex);
+            throw new InputDecodeException($"The {format.Name} image ({info.Width} x {info.Height}, {length} bytes) is corrupt or truncated: {Describe(ex)}", ex);
         }
     }
+
+    // ImageSharp's own format errors describe the file; anything else (a NullReferenceException or DivideByZeroException
+    // deep in a decoder fed crafted bytes) describes the decoder, which means nothing to the user: the inner exception
+    // keeps it for whoever debugs.
+    private static string Describe(Exception ex) =>
+        ex is ImageFormatException or NotSupportedException or EndOfStreamException ? ex.Message.TrimEnd('.') : "the decoder could not make sense of its data";
 
     private static bool HasOrientation(ImageMetadata metadata) =>
         metadata.ExifProfile?.GetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation) is { } orientation && orientation.Value is not 0 and not 1;

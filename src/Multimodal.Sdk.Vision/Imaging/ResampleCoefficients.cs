@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Multimodal.Sdk;
 
 /// <summary>
@@ -20,19 +18,22 @@ internal sealed class ResampleCoefficients : IDisposable
     private int[] _paddedWeights;
     private int[] _quadWeights;
 
-    private ResampleCoefficients(int inSize, int outputs, int kernelSize)
+    private readonly bool _withPaddedForm;
+
+    private ResampleCoefficients(int inSize, int outputs, int kernelSize, bool withPaddedForm)
     {
+        _withPaddedForm = withPaddedForm;
         InSize = inSize;
         Outputs = outputs;
         KernelSize = kernelSize;
         PaddedKernelSize = (kernelSize + 1) & ~1;
-        _start = ArrayPool<int>.Shared.Rent(outputs);
-        _count = ArrayPool<int>.Shared.Rent(outputs);
-        _weights = ArrayPool<int>.Shared.Rent(outputs * kernelSize);
+        _start = ImageBuffers.Rent<int>(outputs);
+        _count = ImageBuffers.Rent<int>(outputs);
+        _weights = ImageBuffers.Rent<int>(checked(outputs * kernelSize));
         bool padded = HasPaddedForm;
-        _paddedStart = padded ? ArrayPool<int>.Shared.Rent(outputs) : [];
-        _paddedWeights = padded ? ArrayPool<int>.Shared.Rent(outputs * PaddedKernelSize) : [];
-        _quadWeights = padded ? ArrayPool<int>.Shared.Rent(outputs * PaddedKernelSize * 4) : [];
+        _paddedStart = padded ? ImageBuffers.Rent<int>(outputs) : [];
+        _paddedWeights = padded ? ImageBuffers.Rent<int>(outputs * PaddedKernelSize) : [];
+        _quadWeights = padded ? ImageBuffers.Rent<int>(checked(outputs * PaddedKernelSize * 4)) : [];
     }
 
     public int InSize { get; }
@@ -47,7 +48,7 @@ internal sealed class ResampleCoefficients : IDisposable
     public int PaddedKernelSize { get; }
 
     /// <summary>Gets a value indicating whether every output can read exactly <see cref="PaddedKernelSize"/> inputs without leaving the source (the SIMD form).</summary>
-    public bool HasPaddedForm => InSize >= PaddedKernelSize;
+    public bool HasPaddedForm => _withPaddedForm && InSize >= PaddedKernelSize;
 
     /// <summary>Gets Pillow's first input index per output.</summary>
     public ReadOnlySpan<int> Start => _start.AsSpan(0, Outputs);
@@ -68,7 +69,13 @@ internal sealed class ResampleCoefficients : IDisposable
     public ReadOnlySpan<int> QuadWeights => _quadWeights.AsSpan(0, Outputs * PaddedKernelSize * 4);
 
     /// <summary>Computes the weights of output positions <paramref name="first"/> .. <paramref name="first"/> + <paramref name="count"/> - 1 of a resize from <paramref name="inSize"/> to <paramref name="outSize"/>.</summary>
-    public static ResampleCoefficients Compute(int inSize, int outSize, ResampleFilter filter, int first, int count)
+    /// <param name="inSize">The input length along the axis.</param>
+    /// <param name="outSize">The output length along the axis.</param>
+    /// <param name="filter">The resampling filter.</param>
+    /// <param name="first">The first output position described.</param>
+    /// <param name="count">How many output positions are described.</param>
+    /// <param name="withPaddedForm">Whether to also build the SIMD form (the horizontal pass uses it; the vertical one does not, and skipping it saves 5x the weights).</param>
+    public static ResampleCoefficients Compute(int inSize, int outSize, ResampleFilter filter, int first, int count, bool withPaddedForm = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outSize);
@@ -84,7 +91,7 @@ internal sealed class ResampleCoefficients : IDisposable
         double support = ResampleKernel.Support(filter) * filterScale;
         int kernelSize = ((int)Math.Ceiling(support) * 2) + 1;
 
-        var c = new ResampleCoefficients(inSize, count, kernelSize);
+        var c = new ResampleCoefficients(inSize, count, kernelSize, withPaddedForm);
         Span<double> k = kernelSize <= 256 ? stackalloc double[kernelSize] : new double[kernelSize];
         double ss = 1.0 / filterScale;
         for (int i = 0; i < count; i++)
@@ -144,6 +151,32 @@ internal sealed class ResampleCoefficients : IDisposable
         return c;
     }
 
+    /// <summary>
+    /// The bytes <see cref="Compute"/> would hold for <paramref name="count"/> outputs, computed in 64 bits without
+    /// allocating, so a caller can refuse a resize whose weights alone would not fit (shrinking 10 million rows to 64
+    /// needs 312,501 taps per output).
+    /// </summary>
+    public static long EstimateBytes(int inSize, int outSize, ResampleFilter filter, int count, bool withPaddedForm = true)
+    {
+        long kernelSize = KernelSizeOf(inSize, outSize, filter);
+        long perOutput = 2 + kernelSize;
+        if (withPaddedForm && inSize >= kernelSize + 1)
+        {
+            long padded = (kernelSize + 1) & ~1L;
+            perOutput += 1 + padded + (padded * 4);
+        }
+
+        return perOutput * count * sizeof(int);
+    }
+
+    /// <summary>The taps the widest output reads (Pillow's <c>ksize</c>), in 64 bits.</summary>
+    public static long KernelSizeOf(int inSize, int outSize, ResampleFilter filter)
+    {
+        double scale = (double)(float)inSize / outSize;
+        double support = ResampleKernel.Support(filter) * Math.Max(scale, 1.0);
+        return ((long)Math.Ceiling(support) * 2) + 1;
+    }
+
     public void Dispose()
     {
         Return(ref _start);
@@ -158,7 +191,7 @@ internal sealed class ResampleCoefficients : IDisposable
     {
         if (array.Length > 0)
         {
-            ArrayPool<int>.Shared.Return(array);
+            ImageBuffers.Return(array);
             array = [];
         }
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Multimodal.Sdk;
 
 /// <summary>
@@ -30,7 +28,7 @@ public sealed class RgbImage : IDisposable
 
         Width = width;
         Height = height;
-        _buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        _buffer = ImageBuffers.Rent<byte>((int)length);
     }
 
     /// <summary>Gets the width in pixels.</summary>
@@ -48,7 +46,7 @@ public sealed class RgbImage : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ImageBuffers.Return(buffer);
         }
     }
 }

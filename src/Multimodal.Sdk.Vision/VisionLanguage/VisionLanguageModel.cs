@@ -19,6 +19,7 @@ internal sealed class VisionLanguageModel : IDisposable
     private readonly Dictionary<string, object?> _templateVariables = new(StringComparer.Ordinal);
     private readonly bool _typedContent;
     private readonly int? _contextLength;
+    private readonly InputLimits _limits;
     private int _visionRuns;
 
     /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
@@ -26,6 +27,7 @@ internal sealed class VisionLanguageModel : IDisposable
     public VisionLanguageModel(OnnxSessionFactory factory, string modelPath, string pipeline)
     {
         var folder = factory.OpenFolder(modelPath);
+        _limits = factory.Options.Limits ?? new InputLimits();
         folder.RequireModelType(pipeline, "llava");
         ModelPath = folder.Path;
         Tokenizer = Tokenizer.Load(folder);
@@ -195,7 +197,7 @@ internal sealed class VisionLanguageModel : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GenerationSettings Settings(GenerationOptions? options, int promptLength)
     {
-        var settings = GenerationSettings.Resolve(Generation, options, promptLength);
+        var settings = GenerationSettings.Resolve(Generation, options, promptLength, _limits);
         if (_contextLength is { } context && promptLength + settings.MaxNewTokens > context)
         {
             settings = settings with { MaxNewTokens = Math.Max(1, context - promptLength) };

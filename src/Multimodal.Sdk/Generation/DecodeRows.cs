@@ -21,7 +21,13 @@ internal sealed class DecodeRows : IDisposable
         PerInput = perInput;
         Rows = Inputs * perInput;
         PromptLength = request.Prompts[0].Count;
-        Capacity = PromptLength + settings.MaxNewTokens;
+        long capacity = (long)PromptLength + settings.MaxNewTokens;
+        if (capacity * Rows > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), $"{Rows} sequences of {capacity} tokens do not fit in one buffer; lower MaxNewTokens or NumBeams / NumReturnSequences.");
+        }
+
+        Capacity = (int)capacity;
         Tokens = new int[Rows * Capacity];
         Lengths = new int[Rows];
         for (int r = 0; r < Rows; r++)

@@ -41,12 +41,23 @@ internal sealed record GenerationSettings
     /// Resolves per-call options over the model defaults. Without a maximum of new tokens anywhere, the model's
     /// <c>max_length</c> minus the prompt applies, then Hugging Face's 20.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range (the message names the option).</exception>
+    /// <param name="config">The model's generation defaults.</param>
+    /// <param name="options">The call's options.</param>
+    /// <param name="promptLength">The tokens already in each sequence.</param>
+    /// <param name="limits">The sane maxima (<see cref="MultimodalOptions.Limits"/>); <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range or over a limit (the message names the option and the limit).</exception>
     /// <exception cref="ArgumentException">The combination is impossible (more returned sequences than beams).</exception>
-    public static GenerationSettings Resolve(GenerationConfig config, GenerationOptions? options, int promptLength)
+    public static GenerationSettings Resolve(GenerationConfig config, GenerationOptions? options, int promptLength, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var o = options ?? new GenerationOptions();
+        limits ??= DefaultLimits;
+
+        // Caller-supplied sizes are checked against the limits before anything is sized from them: 2147483647 new
+        // tokens overflowed the token buffer's capacity, and 100000 beams asked for gigabytes of KV cache.
+        CheckLimit(o.MaxNewTokens, limits.MaxNewTokens, nameof(GenerationOptions.MaxNewTokens), "MaxNewTokens");
+        CheckLimit(o.NumBeams, limits.MaxBeams, nameof(GenerationOptions.NumBeams), "MaxBeams");
+        CheckLimit(o.NumReturnSequences, limits.MaxReturnSequences, nameof(GenerationOptions.NumReturnSequences), "MaxReturnSequences");
         int maxNew = o.MaxNewTokens ?? config.MaxNewTokens ?? (config.MaxLength is { } ml ? Math.Max(1, ml - promptLength) : 20);
         var eos = config.EosTokenIds;
         var s = new GenerationSettings
@@ -67,7 +78,26 @@ internal sealed record GenerationSettings
             PadTokenId = config.PadTokenId ?? (eos.Count > 0 ? eos[0] : 0),
         };
         s.Validate();
+
+        // A model's own generation_config is validated at load; here it only needs to fit the same limits.
+        if (s.MaxNewTokens > limits.MaxNewTokens)
+        {
+            s = s with { MaxNewTokens = limits.MaxNewTokens };
+        }
+
+        CheckLimit(s.NumBeams, limits.MaxBeams, nameof(GenerationOptions.NumBeams), "MaxBeams");
+        CheckLimit(s.NumReturnSequences, limits.MaxReturnSequences, nameof(GenerationOptions.NumReturnSequences), "MaxReturnSequences");
         return s;
+    }
+
+    private static readonly InputLimits DefaultLimits = new();
+
+    private static void CheckLimit(int? value, int limit, string name, string limitName)
+    {
+        if (value is { } v && v > limit)
+        {
+            throw new ArgumentOutOfRangeException(name, v, $"{name} is {v}; the most allowed is {limit} (MultimodalOptions.Limits.{limitName}).");
+        }
     }
 
     /// <summary>Checks every value; the engine calls it again for settings built directly.</summary>

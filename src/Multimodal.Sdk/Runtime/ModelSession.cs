@@ -11,6 +11,9 @@ namespace Multimodal.Sdk;
 internal sealed class ModelSession : IDisposable
 {
     private readonly SessionOptions _sessionOptions;
+    private int _active;
+    private int _disposeRequested;
+    private int _released;
 
     public ModelSession(string folderPath, string fileName, InferenceSession session, SessionOptions sessionOptions)
     {
@@ -99,6 +102,7 @@ internal sealed class ModelSession : IDisposable
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before or during the run.</exception>
     /// <exception cref="MultimodalException">ONNX Runtime failed.</exception>
+    /// <exception cref="ObjectDisposedException">The owning pipeline was disposed; runs already in flight finish first.</exception>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -125,19 +129,42 @@ internal sealed class ModelSession : IDisposable
 
     private IDisposableReadOnlyCollection<OrtValue> RunCore(RunOptions runOptions, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
     {
+        // A pipeline disposed while requests run must not free the native session under them (a crash, not an
+        // exception): runs in flight hold it, new ones see ObjectDisposedException, the last one out releases it.
+        Interlocked.Increment(ref _active);
         try
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeRequested) != 0, this);
             return Session.Run(runOptions, inputNames, inputs, outputNames);
         }
         catch (OnnxRuntimeException ex)
         {
             throw new MultimodalException($"Running '{FileName}' of model folder '{FolderPath}' failed: {ex.Message}", ex);
         }
+        finally
+        {
+            if (Interlocked.Decrement(ref _active) == 0 && Volatile.Read(ref _disposeRequested) != 0)
+            {
+                Release();
+            }
+        }
     }
 
     public void Dispose()
     {
-        Session.Dispose();
-        _sessionOptions.Dispose();
+        Interlocked.Exchange(ref _disposeRequested, 1);
+        if (Volatile.Read(ref _active) == 0)
+        {
+            Release();
+        }
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            Session.Dispose();
+            _sessionOptions.Dispose();
+        }
     }
 }

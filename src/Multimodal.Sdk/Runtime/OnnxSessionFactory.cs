@@ -11,6 +11,8 @@ namespace Multimodal.Sdk;
 /// <remarks>Safe for concurrent use. Sessions it creates belong to the caller, which disposes them.</remarks>
 internal sealed class OnnxSessionFactory
 {
+    private static volatile bool s_quiet;
+
     private readonly MultimodalOptions _options;
     private readonly IOnnxExecutionProvider? _provider;
 
@@ -58,6 +60,7 @@ internal sealed class OnnxSessionFactory
         SessionOptions? so = null;
         try
         {
+            QuietEnvironment();
             so = CreateSessionOptions();
             var session = new InferenceSession(fullPath, so);
             return new ModelSession(folder.Path, relativeName, session, so);
@@ -81,10 +84,22 @@ internal sealed class OnnxSessionFactory
         }
     }
 
+    // ONNX Runtime's default logger writes coloured warnings and errors to the console; a library must not, and
+    // every failure reaches the caller as an exception anyway. Only fatal messages (before a crash) remain.
+    private static void QuietEnvironment()
+    {
+        if (!s_quiet)
+        {
+            OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+            s_quiet = true;
+        }
+    }
+
     private SessionOptions CreateSessionOptions()
     {
         var so = new SessionOptions
         {
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = _options.InterOpThreads,
             EnableCpuMemArena = _options.EnableMemoryArena,
