@@ -43,7 +43,14 @@ public static class ServerHost
             o.SpeechModel = server["SpeechModel"] ?? Path.GetFileName(speech);
         });
 
-        string? images = config["Search:ImagesFolder"] switch
+        // Search:Index names a folder built with `mm index add --index DIR ...`: /search ranks its images, texts and audio
+        // transcripts (opened read-only, so mm can keep adding while the server reads). Without it, the bundled images.
+        if (config["Search:Index"] is { Length: > 0 } index)
+        {
+            builder.Services.AddMultimodal().AddRetrievalIndex(Path.GetFullPath(index), o => o.ReadOnly = true);
+        }
+
+        string? images = config["Search:Index"] is { Length: > 0 } ? null : config["Search:ImagesFolder"] switch
         {
             "-" => null,
             null or "" => Path.Combine(AppContext.BaseDirectory, "search-images"),

@@ -79,7 +79,9 @@ internal static class VisionEndpoints
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptionsMonitor<MultimodalServerOptions>>().CurrentValue;
-        var index = services.GetService<IServerSearchIndex>() ?? throw new ApiError(StatusCodes.Status404NotFound, "This server has no search index configured.", ApiError.InvalidRequest, "search_not_configured");
+        var index = services.GetService<IServerSearchIndex>()
+            ?? (services.GetService<IRetrievalStore>() is { } store ? new RetrievalSearchIndex(store) : null)
+            ?? throw new ApiError(StatusCodes.Status404NotFound, "This server has no search index configured.", ApiError.InvalidRequest, "search_not_configured");
         var request = await JsonRequest.ReadAsync(context).ConfigureAwait(false);
         var clip = ServedModels.Resolve<IClipEncoder>(services, options, request.String("model"), options.EmbeddingModel, "CLIP model");
         string query = request.RequiredString("query");
