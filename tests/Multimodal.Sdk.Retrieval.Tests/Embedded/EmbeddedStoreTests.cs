@@ -266,6 +266,7 @@ public sealed class EmbeddedStoreTests
         var vectors = Vectors.Clustered(3000, 16, seed: 17);
         await store.UpsertAsync([Vectors.Record("first", vectors[0])]);
         using var cts = new CancellationTokenSource();
+        var searching = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var searcher = Task.Run(async () =>
         {
             int searches = 0;
@@ -274,10 +275,15 @@ public sealed class EmbeddedStoreTests
                 var hits = await store.SearchAsync(vectors[0], new RetrievalSearchOptions { Top = 1 });
                 Assert.Equal("first", hits[0].Record.Id);
                 searches++;
+                searching.TrySetResult();
             }
 
             return searches;
         });
+
+        // The batches start only once searches are running, so they overlap (on a quiet machine the writer could
+        // otherwise finish all 30 batches before the searcher's first call was scheduled).
+        await searching.Task;
         for (int start = 1; start < vectors.Length; start += 100)
         {
             await store.UpsertAsync([.. vectors.Skip(start).Take(100).Select((v, i) => Vectors.Record($"r{start + i}", v))]);
