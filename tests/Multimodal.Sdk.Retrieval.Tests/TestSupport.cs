@@ -96,7 +96,8 @@ internal sealed class FakeRecognizer : ISpeechRecognizer
 
     public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(AudioData audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        TranscribeAsync(AudioFile.Read(audio, 16000, cancellationToken: cancellationToken), options, cancellationToken);
 
     public IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -242,14 +242,18 @@ public sealed class MultimodalRetriever
     {
         var images = toEmbed.Where(i => loaded[i].Image is not null).ToList();
         var texts = toEmbed.Where(i => loaded[i].Image is null).ToList();
-        foreach (int i in texts.Where(i => loaded[i].Audio is not null))
+        foreach (int i in texts.Where(i => loaded[i].Audio is not null || loaded[i].EncodedAudio is not null))
         {
             if (_speech is null)
             {
                 throw new InvalidOperationException($"Audio item '{loaded[i].Item.Source}' needs a speech recognizer: create the retriever with an ISpeechRecognizer.");
             }
 
-            string transcript = await _speech.TranscribeTextAsync(loaded[i].Audio!, _options.SpeechOptions, cancellationToken).ConfigureAwait(false);
+            // Encoded files and streams go to the recognizer as they are: the speech package decodes WAV and, through
+            // ffmpeg, every other container, so the retriever holds no audio decoder of its own.
+            string transcript = loaded[i].Audio is { } audio
+                ? await _speech.TranscribeTextAsync(audio, _options.SpeechOptions, cancellationToken).ConfigureAwait(false)
+                : (await _speech.TranscribeAsync(new MemoryStream(loaded[i].EncodedAudio!, writable: false), _options.SpeechOptions, cancellationToken).ConfigureAwait(false)).Text;
             loaded[i] = loaded[i] with { Text = string.IsNullOrWhiteSpace(transcript) ? " " : transcript.Trim() };
         }
 
@@ -316,7 +320,7 @@ public sealed class MultimodalRetriever
                 }
 
                 var audioBytes = await ReadAllAsync(item, cancellationToken).ConfigureAwait(false);
-                return new LoadedItem(item, RetrievalContentHash.Compute(RetrievalModality.Audio, audioBytes), null, null, WavReader.Decode(audioBytes, item.Source));
+                return new LoadedItem(item, RetrievalContentHash.Compute(RetrievalModality.Audio, audioBytes), null, null, null, audioBytes);
         }
     }
 
@@ -341,5 +345,5 @@ public sealed class MultimodalRetriever
         return buffer.ToArray();
     }
 
-    private sealed record LoadedItem(RetrievalItem Item, string Hash, string? Text, ImageData? Image, AudioData? Audio);
+    private sealed record LoadedItem(RetrievalItem Item, string Hash, string? Text, ImageData? Image, AudioData? Audio, byte[]? EncodedAudio = null);
 }
