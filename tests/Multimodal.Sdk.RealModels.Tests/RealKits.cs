@@ -62,15 +62,21 @@ internal static class RealKits
     private static JsonElement RunTransformersJs()
     {
         string stubs = Stubs.Value;
+        return RunNode("tools/real/transformersjs.mjs", stubs);
+    }
+
+    /// <summary>Runs a node script of tools/real (transformers.js from tools/zoo/node_modules) and parses its JSON output.</summary>
+    public static JsonElement RunNode(string script, string argument)
+    {
         if (!Directory.Exists(Path.Combine(Root, "tools", "zoo", "node_modules", "@huggingface", "transformers")))
         {
             Assert.Fail("transformers.js is missing (tools/zoo/node_modules/@huggingface/transformers): run tools/fetch-test-assets.sh");
         }
 
-        var (code, stdout, stderr) = Run("node", ["tools/real/transformersjs.mjs", stubs]);
+        var (code, stdout, stderr) = Run("node", [script, argument]);
         if (code != 0)
         {
-            Assert.Fail($"node tools/real/transformersjs.mjs failed (exit {code}):\n{stderr}");
+            Assert.Fail($"node {script} failed (exit {code}):\n{stderr}");
         }
 
         return JsonDocument.Parse(stdout).RootElement.Clone();
