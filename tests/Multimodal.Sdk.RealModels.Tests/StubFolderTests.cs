@@ -67,6 +67,22 @@ public sealed class StubFolderTests
         Assert.NotNull(response.Text);
     }
 
+    [RealKitFact]
+    public void SmolVlmIsRefusedWithAnErrorThatSaysWhatIsMissing()
+    {
+        var error = Assert.Throws<ModelIncompatibleException>(() => new VisionChatClient(RealKits.Stub(RealKits.SmolVlm)));
+        Assert.Equal("config.json", error.FileName);
+        Assert.Contains("says 'idefics3'. Idefics3 / SmolVLM is not supported yet: it needs Idefics3's image splitting", error.Message, StringComparison.Ordinal);
+    }
+
+    [RealKitFact]
+    public void BlipIsRefusedWithAnErrorThatSaysWhy()
+    {
+        // the kit has no graphs at all: the folder itself is what a user would point the captioner at
+        var error = Assert.Throws<ModelIncompatibleException>(() => new ImageCaptioner(RealKits.Kit(RealKits.BlipCaptioning)));
+        Assert.Contains("says 'blip'. BLIP (Salesforce/blip-*) is not supported", error.Message, StringComparison.Ordinal);
+    }
+
     internal static SpeechRecognitionOptions Greedy(SpeechRecognitionOptions options)
     {
         options.Temperatures = [0f];
