@@ -67,6 +67,24 @@ public sealed class StubFolderTests
         Assert.NotNull(response.Text);
     }
 
+    [RealKitTheory]
+    [InlineData(RealKits.WhisperBase, 99)]
+    [InlineData(RealKits.WhisperLargeV3, 100)]
+    public void WhisperReadsSuppressListsLanguagesAndTasksFromTheRealGenerationConfig(string kit, int languages)
+    {
+        // large-v3's config.json says "suppress_tokens": null (re-serialized by transformers 5.5); generation_config.json wins
+        var folder = ModelFolder.Open(RealKits.Stub(kit));
+        var generation = GenerationConfig.From(folder.TryGetJson("generation_config.json"), folder.Config);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder.Path, "generation_config.json")));
+        var root = json.RootElement;
+        Assert.Equal(88, generation.SuppressTokens.Count);
+        Assert.Equal(root.GetProperty("suppress_tokens").EnumerateArray().Select(e => e.GetInt32()), generation.SuppressTokens);
+        Assert.Equal([220, 50257], generation.BeginSuppressTokens);
+        Assert.Equal(languages, generation.LangToId.Count);
+        Assert.Equal(root.GetProperty("task_to_id").GetProperty("translate").GetInt32(), generation.TaskToId["translate"]);
+        Assert.Equal(root.GetProperty("no_timestamps_token_id").GetInt32(), generation.NoTimestampsTokenId);
+    }
+
     [RealKitFact]
     public void SmolVlmIsRefusedWithAnErrorThatSaysWhatIsMissing()
     {
