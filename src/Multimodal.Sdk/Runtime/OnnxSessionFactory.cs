@@ -40,9 +40,31 @@ internal sealed class OnnxSessionFactory
 
     public string ProviderName => _provider?.Name ?? "CPU";
 
-    /// <summary>Opens a model folder with this factory's precision preference.</summary>
-    /// <exception cref="ModelNotFoundException">The folder does not exist.</exception>
-    public ModelFolder OpenFolder(string path) => ModelFolder.Open(path, _options.PreferredPrecisions);
+    /// <summary>
+    /// Opens a model folder with this factory's precision preference. A repository id (<c>owner/name</c> that is not a
+    /// local folder, or <c>hf:...</c>) is downloaded first, or found in the hub cache, through the container's
+    /// <see cref="HuggingFaceHub"/>, fetching the graphs of the preferred precisions.
+    /// </summary>
+    /// <exception cref="ModelNotFoundException">The folder does not exist, or the repository (or the cache, offline) lacks the model.</exception>
+    /// <exception cref="ModelDownloadException">The repository could not be downloaded.</exception>
+    public ModelFolder OpenFolder(string path)
+    {
+        if (HuggingFaceHub.TryParseRepoId(path, out _, out _))
+        {
+            if (Services?.GetService(typeof(HuggingFaceHub)) is HuggingFaceHub hub)
+            {
+                path = hub.ResolveModelPath(path, _options.PreferredPrecisions);
+            }
+            else
+            {
+                // Without dependency injection: the environment as it is now (HF_ENDPOINT, HF_HOME, HF_HUB_OFFLINE ...).
+                using var fromEnvironment = new HuggingFaceHub();
+                path = fromEnvironment.ResolveModelPath(path, _options.PreferredPrecisions);
+            }
+        }
+
+        return ModelFolder.Open(path, _options.PreferredPrecisions);
+    }
 
     /// <summary>Creates a session for graph <paramref name="graphName"/> of <paramref name="folder"/>.</summary>
     /// <exception cref="ModelNotFoundException">The graph is missing.</exception>
