@@ -62,6 +62,7 @@ internal sealed class VisionLanguageModel : IDisposable
         _vision = factory.Create(folder, "vision_encoder").Require(["pixel_values"], ["image_features"]);
         try
         {
+            _preprocessor.RequireGraphSize(_vision, folder.Path);
             var dims = _vision.Outputs["image_features"].Dimensions;
             int? graphRows = dims.Length == 3 && dims[1] > 0 ? dims[1] : null;
             ImageSeqLength = config.TryGetInt32("image_seq_length") ?? folder.TryGetJson("processor_config.json")?.TryGetInt32("image_seq_length")
