@@ -51,7 +51,7 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
         // The combined graph always takes both inputs: the side not asked for gets this fixed stand-in, built once. Its
         // pattern is not constant so the image it makes has a non-degenerate embedding (the logit-scale probe needs one).
         var size = _preprocessor.FixedOutputSize
-            ?? throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", "The CLIP encoder needs a fixed tensor size: preprocessor_config.json must center-crop or resize to an exact size.");
+            ?? throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", $"The CLIP encoder needs a fixed tensor size: preprocessor_config.json of '{folder.Path}' must center-crop ('do_center_crop', 'crop_size') or resize to an exact size ('size' with 'height' and 'width').");
         _dummyPixels = new float[3 * size.Height * size.Width];
         for (int i = 0; i < _dummyPixels.Length; i++)
         {
@@ -83,6 +83,13 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
             _text?.Require(["input_ids"], ["text_embeds"]);
             _vision?.Require(["pixel_values"], ["image_embeds"]);
             _combined?.Require(["input_ids", "pixel_values"], ["text_embeds", "image_embeds", "logits_per_image"]);
+            foreach (var graph in new[] { _vision, _combined })
+            {
+                if (graph is not null)
+                {
+                    _preprocessor.RequireGraphSize(graph, folder.Path);
+                }
+            }
 
             int dimensions = folder.Config.TryGetInt32("projection_dim") ?? folder.Config.GetInt32("text_config.projection_dim");
             float scale = _combined is not null ? ReadTrainedLogitScale() : 100f;
