@@ -62,6 +62,7 @@ internal sealed class VisionLanguageModel : IDisposable
         _vision = factory.Create(folder, "vision_encoder").Require(["pixel_values"], ["image_features"]);
         try
         {
+            _preprocessor.RequireGraphSize(_vision, folder.Path);
             var dims = _vision.Outputs["image_features"].Dimensions;
             int? graphRows = dims.Length == 3 && dims[1] > 0 ? dims[1] : null;
             var processor = folder.TryGetJson("processor_config.json");
