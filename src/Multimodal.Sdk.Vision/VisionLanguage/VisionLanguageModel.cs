@@ -62,11 +62,13 @@ internal sealed class VisionLanguageModel : IDisposable
         _vision = factory.Create(folder, "vision_encoder").Require(["pixel_values"], ["image_features"]);
         try
         {
+            _preprocessor.RequireGraphSize(_vision, folder.Path);
             var dims = _vision.Outputs["image_features"].Dimensions;
             int? graphRows = dims.Length == 3 && dims[1] > 0 ? dims[1] : null;
-            ImageSeqLength = config.TryGetInt32("image_seq_length") ?? folder.TryGetJson("processor_config.json")?.TryGetInt32("image_seq_length")
-                ?? config.TryGetInt32("num_query_tokens") ?? graphRows
-                ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' gives no image_seq_length (config.json or processor_config.json) and its vision encoder has no fixed number of feature rows.");
+            var processor = folder.TryGetJson("processor_config.json");
+            ImageSeqLength = config.TryGetInt32("image_seq_length") ?? processor?.TryGetInt32("image_seq_length")
+                ?? config.TryGetInt32("num_query_tokens") ?? LlavaImageTokens(config, processor, ImageSize) ?? graphRows
+                ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' gives no image_seq_length (config.json or processor_config.json), no patch_size to derive it from (processor_config.json or vision_config), and its vision encoder has no fixed number of feature rows.");
             if (graphRows is { } rows && rows != ImageSeqLength)
             {
                 throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' says image_seq_length {ImageSeqLength}, but onnx/vision_encoder outputs {rows} feature rows per image.");
@@ -89,6 +91,27 @@ internal sealed class VisionLanguageModel : IDisposable
     }
 
     public string ModelPath { get; }
+
+    /// <summary>
+    /// The image token count Python's <c>LlavaProcessor</c> derives when no <c>image_seq_length</c> is given (llava-1.5):
+    /// (height / patch_size) * (width / patch_size) patches of the processed image, plus
+    /// <c>num_additional_image_tokens</c> (default 1: the CLS row), minus 1 for the <c>default</c> feature strategy, which
+    /// drops the CLS row; so 576 for 336 px and patch 14. <c>patch_size</c> and the strategy come from
+    /// processor_config.json, else from config.json (<c>vision_config.patch_size</c>, <c>vision_feature_select_strategy</c>),
+    /// which is what the model itself uses when an old processor leaves the expansion to it.
+    /// </summary>
+    internal static int? LlavaImageTokens(JsonConfig config, JsonConfig? processor, (int Height, int Width) imageSize)
+    {
+        int? patch = processor?.TryGetInt32("patch_size") ?? config.Section("vision_config")?.TryGetInt32("patch_size");
+        string? strategy = processor?.TryGetString("vision_feature_select_strategy") ?? config.TryGetString("vision_feature_select_strategy");
+        if (patch is not > 0 || strategy is null)
+        {
+            return null;
+        }
+
+        int tokens = (imageSize.Height / patch.Value) * (imageSize.Width / patch.Value) + (processor?.TryGetInt32("num_additional_image_tokens") ?? 1);
+        return strategy == "default" ? tokens - 1 : tokens;
+    }
 
     public Tokenizer Tokenizer { get; }
 
