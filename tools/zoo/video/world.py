@@ -148,8 +148,9 @@ def _scene(rng, n_frames):
     return w, h, bg, objs
 
 
-def _render(rng, w, h, bg, objs, n_frames):
-    """uint8 [frames, h, w, 3] with the clip's photometric noise; fills each object's `boxes`."""
+def _render(rng, w, h, bg, objs, n_frames, noise_seed, only=None):
+    """uint8 [frames, h, w, 3] with the clip's photometric noise; fills each object's `boxes`. Frame f's pixel noise
+    comes from its own generator (noise_seed + [f]), so `only` (frame indices) renders exactly those frames."""
     if bg == "noise":
         g = rng.integers(200, 256, size=(h, w), dtype=np.int64).astype(np.uint8)
         base = np.repeat(g[..., None], 3, axis=2)
@@ -160,8 +161,9 @@ def _render(rng, w, h, bg, objs, n_frames):
     sigma = _frange(rng, 0.0, 8.0) if rng.random() < 0.5 else None
     for o in objs:
         o["boxes"] = []
-    frames = np.empty((n_frames, h, w, 3), np.uint8)
-    for f in range(n_frames):
+    which = range(n_frames) if only is None else [int(f) for f in only]
+    frames = np.empty((len(which), h, w, 3), np.uint8)
+    for j, f in enumerate(which):
         canvas = base.copy()
         for o in objs:
             d = {"_x0": float(o["_xs"][f]), "_y0": float(o["_ys"][f]), "_side": o["_side"], "_angle": o["_angle"],
@@ -174,14 +176,14 @@ def _render(rng, w, h, bg, objs, n_frames):
         if blur is not None:
             img = img.filter(ImageFilter.GaussianBlur(radius=blur))
         if sigma is not None:
-            noise = rng.standard_normal((h, w, 3), dtype=np.float32)
+            noise = np.random.default_rng(noise_seed + [f]).standard_normal((h, w, 3), dtype=np.float32)
             noise *= np.float32(sigma)
             noise += np.asarray(img, dtype=np.float32)
             noise += np.float32(0.5)
             np.clip(noise, 0, 255, out=noise)
-            frames[f] = noise.astype(np.uint8)
+            frames[j] = noise.astype(np.uint8)
         else:
-            frames[f] = np.asarray(img)
+            frames[j] = np.asarray(img)
     return frames
 
 
@@ -241,15 +243,16 @@ def _audio(seed, index, duration):
     return speech.to_int16(x), u["text"]
 
 
-def make_clip(seed, index, audio=True):
-    """(frames uint8 [n, h, w, 3], record without `file`, audio int16 or None, encoding {container, crf}).
-    With audio=False the utterance is not synthesised (audio None, `audio_text` still null or not as the clip
-    says: the frames and the record's visual fields are identical either way)."""
+def make_clip(seed, index, audio=True, only=None):
+    """(frames uint8 [n, h, w, 3], record without `file`, audio int16 or None, encoding {container, crf, has_audio}).
+    With audio=False the utterance is not synthesised (audio None, `audio_text` null): the frames and the record's
+    visual fields are identical either way. `only` (frame indices, for training) renders just those frames, the
+    same pixels as in the full clip; the record's `boxes` then list those frames only."""
     rng = np.random.default_rng([seed, index, 0])
     n_frames = int(rng.integers(MIN_FRAMES, MAX_FRAMES + 1))
     duration = n_frames / FPS
     w, h, bg, objs = _scene(rng, n_frames)
-    frames = _render(rng, w, h, bg, objs, n_frames)
+    frames = _render(rng, w, h, bg, objs, n_frames, [seed, index, 2], only)
     mid = n_frames // 2
     objs.sort(key=lambda o: _centre_x(o, mid))   # centre further left in the middle frame first
     description = " and ".join(phrase(o) for o in objs)
