@@ -246,12 +246,15 @@ def _audio(seed, index, duration):
 def make_clip(seed, index, audio=True, only=None):
     """(frames uint8 [n, h, w, 3], record without `file`, audio int16 or None, encoding {container, crf, has_audio}).
     With audio=False the utterance is not synthesised (audio None, `audio_text` null): the frames and the record's
-    visual fields are identical either way. `only` (frame indices, for training) renders just those frames, the
+    visual fields are identical either way. `only` (frame indices, or a function of the frame count returning them;
+    for training) renders just those frames, the
     same pixels as in the full clip; the record's `boxes` then list those frames only."""
     rng = np.random.default_rng([seed, index, 0])
     n_frames = int(rng.integers(MIN_FRAMES, MAX_FRAMES + 1))
     duration = n_frames / FPS
     w, h, bg, objs = _scene(rng, n_frames)
+    if callable(only):
+        only = only(n_frames)
     frames = _render(rng, w, h, bg, objs, n_frames, [seed, index, 2], only)
     mid = n_frames // 2
     objs.sort(key=lambda o: _centre_x(o, mid))   # centre further left in the middle frame first
