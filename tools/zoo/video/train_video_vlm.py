@@ -224,8 +224,31 @@ def forward_loss(model, packer, feats, ids, tgt, pos, mask):
 
 
 def train(args):
+    """Runs the training (in --procs data-parallel processes, each with 1 thread: every step's batch is split between
+    them and their gradients averaged, so the run is the same whatever the split) and returns the trained model."""
+    dataset(TRAIN_SEED, args.clips, args.workers)  # build the cache once, before the workers load it
+    if args.procs > 1:
+        import socket
+        import torch.multiprocessing as mp
+        with socket.socket() as sk:
+            sk.bind(("127.0.0.1", 0))
+            port = sk.getsockname()[1]
+        mp.spawn(_worker, args=(args, port), nprocs=args.procs, join=True)
+    else:
+        _worker(0, args, None)
+    return load_model(CKPT)[0]
+
+
+def _worker(rank, args, port):
+    import torch.distributed as dist
+    global CKPT
+    CKPT = args.ckpt
+    torch.set_num_threads(args.threads)
+    world_size = args.procs
+    if world_size > 1:
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size)
     torch.manual_seed(SEED)
-    recs, toks = dataset(TRAIN_SEED, args.clips, args.workers)
+    recs, toks = dataset(TRAIN_SEED, args.clips, 1)
     toks = torch.from_numpy(toks)
     tok = build_tokenizer()
     packer = Packer(tok)
@@ -237,8 +260,12 @@ def train(args):
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
-        log(f"resumed at step {step}")
-    log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips")
+        if rank == 0:
+            log(f"resumed at step {step}")
+    if rank == 0:
+        log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
+            f"{world_size} process(es)")
+    params = [p for p in model.parameters()]
     model.train()
     t0 = time.time()
     last = time.time()
@@ -246,26 +273,41 @@ def train(args):
     while step < args.steps:
         rng = np.random.default_rng([SEED, step])
         idx = rng.integers(0, len(recs), args.batch)
-        ids, tgt, pos, mask = packer.batch(recs, idx, rng, args.max_q)
+        mine = idx[rank::world_size]
+        ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng([SEED, step, rank]), args.max_q)
         for g in opt.param_groups:
             g["lr"] = common.lr_at(step, args.steps, args.lr, warm=min(200, args.steps // 10))
-        feats = model.connector(toks[torch.as_tensor(idx)].float())
+        feats = model.connector(toks[torch.as_tensor(mine)].float())
         loss = forward_loss(model, packer, feats, ids, tgt, pos, mask)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        if world_size > 1:
+            flat = torch.cat([p.grad.reshape(-1) for p in params] + [loss.detach().reshape(1)])
+            dist.all_reduce(flat)
+            flat /= world_size
+            o = 0
+            for p in params:
+                n = p.numel()
+                p.grad.copy_(flat[o:o + n].view_as(p))
+                o += n
+            loss_value = float(flat[-1])
+        else:
+            loss_value = loss.item()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        losses.append(loss.item())
-        if step % 25 == 0:
+        losses.append(loss_value)
+        if step % 25 == 0 and rank == 0:
             now = time.time()
             log(f"step {step} loss {np.mean(losses):.4f} {(now - last) / 25:.2f}s/step")
             losses = []
             last = now
-        if step % 100 == 0 or step == args.steps:
+        if (step % 100 == 0 or step == args.steps) and rank == 0:
             common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
-                             elapsed=elapsed + time.time() - t0, device="cpu")
-    return model
+                             elapsed=elapsed + time.time() - t0, device=f"cpu x{world_size} processes")
+    if world_size > 1:
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 def TinyVideoVlm(vocab):
@@ -446,8 +488,10 @@ def main():
     ap.add_argument("--clips", type=int, default=16000)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads per process")
+    ap.add_argument("--procs", type=int, default=2, help="data-parallel training processes (gloo)")
     ap.add_argument("--ckpt", default=CKPT)
+    ap.add_argument("--out", default=OUT, help="model folder to export to")
     ap.add_argument("--data-only", action="store_true", help="build the training cache and stop")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--random", action="store_true", help="with --export-only: untrained weights (torch seed)")
@@ -462,19 +506,18 @@ def main():
         torch.manual_seed(SEED)
         tok = build_tokenizer()
         model = TinyVideoVlm(len(tok.vocab))
-        export(model, tok)
+        export(model, tok, args.out)
         log("exported untrained weights")
         return
     if args.export_only:
         model, tok, meta = load_model(CKPT)
     else:
-        model = train(args)
-        tok = build_tokenizer()
+        model, tok = train(args), build_tokenizer()
     if args.val:
         recs, toks = dataset(1, args.val, args.workers)
         log("validation (seed 1, in memory)", quick_eval(model, tok, recs, toks))
-    export(model, tok)
-    log("exported", OUT)
+    export(model, tok, args.out)
+    log("exported", args.out)
 
 
 if __name__ == "__main__":
