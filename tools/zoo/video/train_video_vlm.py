@@ -262,6 +262,11 @@ def _worker(rank, args, port):
         step, elapsed = st["step"], st["elapsed"]
         if rank == 0:
             log(f"resumed at step {step}")
+    elif args.init:
+        # a second phase: another run's weights, a fresh optimizer and schedule, other batches (--phase)
+        model.load_state_dict(common.load_ckpt(args.init)[0])
+        if rank == 0:
+            log(f"initialised from {args.init}")
     if rank == 0:
         log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
             f"{world_size} process(es)")
@@ -271,12 +276,14 @@ def _worker(rank, args, port):
     last = time.time()
     losses = []
     while step < args.steps:
-        rng = np.random.default_rng([SEED, step])
+        key = [SEED, step] if args.phase == 0 else [SEED, 1000 + args.phase, step]
+        rng = np.random.default_rng(key)
         idx = rng.integers(0, len(recs), args.batch)
         mine = idx[rank::world_size]
-        ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng([SEED, step, rank]), args.max_q)
+        ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q)
+        warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
         for g in opt.param_groups:
-            g["lr"] = common.lr_at(step, args.steps, args.lr, warm=min(200, args.steps // 10))
+            g["lr"] = common.lr_at(step, args.steps, args.lr, warm=warm)
         feats = model.connector(toks[torch.as_tensor(mine)].float())
         loss = forward_loss(model, packer, feats, ids, tgt, pos, mask)
         opt.zero_grad()
@@ -492,6 +499,9 @@ def main():
     ap.add_argument("--procs", type=int, default=2, help="data-parallel training processes (gloo)")
     ap.add_argument("--ckpt", default=CKPT)
     ap.add_argument("--out", default=OUT, help="model folder to export to")
+    ap.add_argument("--init", default="", help="start from these weights (a checkpoint path), fresh optimizer")
+    ap.add_argument("--phase", type=int, default=0, help="batch stream of this run (0: first run, 1: --init run)")
+    ap.add_argument("--warmup", type=int, default=None, help="warm-up steps (default: steps / 10, at most 200)")
     ap.add_argument("--data-only", action="store_true", help="build the training cache and stop")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--random", action="store_true", help="with --export-only: untrained weights (torch seed)")
