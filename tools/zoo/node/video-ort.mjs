@@ -2,7 +2,7 @@
 // graphs with onnxruntime-node on tensors written by the Python side and writes the greedy answers back.
 //
 //   node video-ort.mjs vlm <model_dir> <in_dir> <out_dir>
-// in_dir: pixel_values_videos float32 [V, F, 3, 64, 64], input_ids int64 [N, L] (prompts of one length, <video>
+// in_dir: pixel_values_videos float32 [V, F, 3, 64, 64] (or video_features [V, S, hidden]), input_ids int64 [N, L] (prompts of one length, <video>
 // already expanded to video_seq_length copies), video_index int64 [N] (the video row of each prompt).
 // out_dir: generated int64 [N, max_new_tokens] (-1 after the end), video_features float32 [V, S, hidden].
 import fs from 'node:fs';
@@ -57,15 +57,16 @@ async function vlm(modelDir, inDir, outDir) {
   const vis = await session(path.join(modelDir, 'onnx', 'vision_encoder.onnx'));
   const emb = await session(path.join(modelDir, 'onnx', 'embed_tokens.onnx'));
   const dec = await session(path.join(modelDir, 'onnx', 'decoder_model_merged.onnx'));
-  const { pixel_values_videos, input_ids, video_index } = readTensors(inDir);
+  const { pixel_values_videos, video_features, input_ids, video_index } = readTensors(inDir);
   const tc = cfg.text_config;
   const H = tc.hidden_size, L = tc.num_hidden_layers, kvh = tc.num_key_value_heads, hd = tc.head_dim ?? H / tc.num_attention_heads;
   const eos = new Set([].concat(gen.eos_token_id));
   const maxNew = gen.max_new_tokens;
-  // the vision encoder over all videos, 16 at a time
-  const nv = pixel_values_videos.dims[0];
+  // the vision encoder over all videos, 16 at a time (or its output, when the caller already ran it)
+  const nv = (video_features ?? pixel_values_videos).dims[0];
   const parts = [];
-  for (let lo = 0; lo < nv; lo += 16) parts.push((await vis.run({ pixel_values_videos: slice0(pixel_values_videos, lo, Math.min(nv, lo + 16)) })).video_features);
+  if (video_features) parts.push(video_features);
+  else for (let lo = 0; lo < nv; lo += 16) parts.push((await vis.run({ pixel_values_videos: slice0(pixel_values_videos, lo, Math.min(nv, lo + 16)) })).video_features);
   const S = parts[0].dims[1];
   const feats = new Float32Array(nv * S * H);
   let o = 0;

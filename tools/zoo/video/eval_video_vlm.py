@@ -62,17 +62,19 @@ def onnx_answers(tok, px, items, folder, work):
     for k, (i, q, a) in enumerate(items):
         groups.setdefault(len(tok.encode(T.expand(T.render(q)))), []).append(k)
     gens = [None] * len(items)
-    feats = None
+    # the vision encoder once over every video (chunks of 16), then one decoding run per prompt length
+    common.save_tensors(f"{work}/vis", {"pixel_values_videos": px})
+    common.node("run", os.path.join(folder, "onnx", "vision_encoder.onnx"), f"{work}/vis", f"{work}/vis_out", 16)
+    feats = common.load_tensors(f"{work}/vis_out")["video_features"]
     for L, ks in sorted(groups.items()):
         ids = np.array([tok.encode(T.expand(T.render(items[k][1]))) for k in ks], np.int64)
-        common.save_tensors(f"{work}/in_{L}", {"pixel_values_videos": px, "input_ids": ids,
+        common.save_tensors(f"{work}/in_{L}", {"video_features": feats, "input_ids": ids,
                                                "video_index": np.array([items[k][0] for k in ks], np.int64)})
         r = subprocess.run(["node", os.path.join(common.NODE_DIR, "video-ort.mjs"), "vlm", folder, f"{work}/in_{L}",
                             f"{work}/out_{L}"], capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(r.stderr)
         o = common.load_tensors(f"{work}/out_{L}")
-        feats = o["video_features"]
         end = tok.special_ids["<|im_end|>"]
         for row, k in enumerate(ks):
             g = [int(t) for t in o["generated"][row] if t >= 0]
@@ -125,6 +127,7 @@ def main():
     ap.add_argument("--folder", default=T.OUT)
     ap.add_argument("--write", action="store_true", help="write models/tiny-video-vlm/eval.json")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N held-out files")
     ap.add_argument("--torch-only", type=int, default=0, metavar="N",
                     help="only PyTorch on the first N held-out files (a progress check of a checkpoint, no ONNX)")
     args = ap.parse_args()
@@ -140,8 +143,9 @@ def main():
         np.save(cache, px)
     log(f"decoded and preprocessed {len(recs)} files: {tuple(px.shape)}")
     model, tok, meta = T.load_model(args.ckpt)
-    if args.torch_only:
-        recs, px = recs[:args.torch_only], px[:args.torch_only]
+    if args.torch_only or args.limit:
+        n = args.torch_only or args.limit
+        recs, px = recs[:n], px[:n]
     items = [(i, x["question"], x["answer"]) for i, r in enumerate(recs) for x in T.trained_questions(r)]
     if args.torch_only:
         with torch.no_grad():
