@@ -25,6 +25,7 @@ internal static class Program
         AskCommand.Create,
         ChatCommand.Create,
         TranscribeCommand.Create,
+        VideoCommand.Create,
         VadCommand.Create,
         OcrCommand.Create,
         EvalCommand.Create,
