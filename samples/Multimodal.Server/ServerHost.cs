@@ -1,5 +1,8 @@
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Multimodal.Sdk;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Multimodal.Server;
 
@@ -23,14 +26,48 @@ public static class ServerHost
         string clip = ModelFolder(config["Models:Clip"], "tiny-clip");
         string speech = ModelFolder(config["Models:Speech"], "tiny-whisper");
 
-        builder.Services
-            .AddMultimodal(config.GetSection("Multimodal"))
-            .UseCpu()
-            .AddVisionChat(chat)          // POST /v1/chat/completions
-            .AddVisualQa(chat)            // POST /vqa
-            .AddImageCaptioner(captioner) // POST /caption
-            .AddClip(clip)                // POST /v1/embeddings, /classify, /search
-            .AddSpeechRecognizer(speech); // POST /v1/audio/*
+        // Serving: micro-batching of CLIP and captions (Serving:Batching, on by default), an embedding cache by content
+        // hash (Serving:CacheEntries, 0 = off), and traces and metrics on every pipeline.
+        var serving = config.GetSection("Serving");
+        bool batching = serving.GetValue("Batching", true);
+        int cacheEntries = serving.GetValue("CacheEntries", 0);
+        var clipBatching = serving.GetSection("Clip").Get<BatchingOptions>() ?? new BatchingOptions();
+        var captionBatching = serving.GetSection("Captioner").Get<BatchingOptions>() ?? new BatchingOptions { MaxBatchSize = 8 };
+
+        var multimodal = builder.Services.AddMultimodal(config.GetSection("Multimodal")).UseCpu();
+        multimodal.AddVisionChat(chat);                                                     // POST /v1/chat/completions
+        multimodal.AddVisualQa(chat).UseOpenTelemetry();                                    // POST /vqa
+        var captioning = multimodal.AddImageCaptioner(captioner).UseOpenTelemetry();         // POST /caption
+        var embedding = multimodal.AddClip(clip).UseOpenTelemetry();                         // POST /v1/embeddings, /classify, /search
+        multimodal.AddSpeechRecognizer(speech).UseOpenTelemetry();                          // POST /v1/audio/*
+        if (cacheEntries > 0)
+        {
+            embedding.UseCaching(cacheEntries);
+        }
+
+        if (batching)
+        {
+            embedding.UseBatching(clipBatching);
+            captioning.UseBatching(captionBatching);
+        }
+
+        // Prometheus scrapes GET /metrics; OTLP export (traces and metrics) starts when OTEL_EXPORTER_OTLP_ENDPOINT or
+        // OpenTelemetry:OtlpEndpoint names a collector.
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithMetrics(m => m.AddMeter("Multimodal.Sdk", "Multimodal.Sdk.Server", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel").AddPrometheusExporter())
+            .WithTracing(t => t.AddSource("Multimodal.Sdk"));
+        string? otlp = config["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } configured ? configured : config["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(otlp));
+        }
+
+        // Slow clients cannot hold connections: headers within 10 s, bodies at 1 KB/s or faster after 5 s.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.RequestHeadersTimeout = serving.GetValue("RequestHeadersTimeout", TimeSpan.FromSeconds(10));
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(serving.GetValue("MinRequestBodyBytesPerSecond", 1024.0), TimeSpan.FromSeconds(5));
+        });
 
         var server = config.GetSection("Server");
         builder.Services.AddMultimodalServer(server);
@@ -64,6 +101,7 @@ public static class ServerHost
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapMultimodal();
+        app.MapPrometheusScrapingEndpoint(); // GET /metrics
         return app;
     }
 
