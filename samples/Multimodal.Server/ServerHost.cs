@@ -82,12 +82,20 @@ public static class ServerHost
 
         // Search:Index names a folder built with `mm index add --index DIR ...`: /search ranks its images, texts and audio
         // transcripts (opened read-only, so mm can keep adding while the server reads). Without it, the bundled images.
-        if (config["Search:Index"] is { Length: > 0 } index)
+        // Search:Postgres names a PostgreSQL + pgvector database instead (docker-compose.yml runs one beside the server).
+        bool indexed = false;
+        if (config["Search:Postgres"] is { Length: > 0 } postgres)
+        {
+            builder.Services.AddPostgresRetrievalStore(postgres);
+            indexed = true;
+        }
+        else if (config["Search:Index"] is { Length: > 0 } index)
         {
             builder.Services.AddMultimodal().AddRetrievalIndex(Path.GetFullPath(index), o => o.ReadOnly = true);
+            indexed = true;
         }
 
-        string? images = config["Search:Index"] is { Length: > 0 } ? null : config["Search:ImagesFolder"] switch
+        string? images = indexed ? null : config["Search:ImagesFolder"] switch
         {
             "-" => null,
             null or "" => Path.Combine(AppContext.BaseDirectory, "search-images"),
