@@ -170,6 +170,14 @@ def main():
     log(f"onnx == pytorch on {agree:.4f}; {time.time() - t0:.0f} s")
     if not args.write:
         return
+    first_run = None
+    init = meta.get("args", {}).get("init")
+    if init and os.path.exists(init + ".json"):   # the run whose language model this one started from
+        with open(init + ".json") as f:
+            m0 = json.load(f)
+        first_run = {"checkpoint": os.path.basename(init), "pool": m0["args"].get("pool", "average"),
+                     "clips": m0["args"]["clips"], "steps": m0["step"], "clips_per_step": m0["args"]["batch"],
+                     "seconds": round(m0["elapsed"])}
     by_kind = {}
     for (i, q, a), p in zip(items, opreds):
         if q == "describe the video.":
@@ -179,9 +187,11 @@ def main():
         "model": "tiny-video-vlm",
         "heldout": {"generator": "tools/zoo/video/world.py", "seed": HELDOUT_SEED, "count": len(recs),
                     "files": "MP4 (H.264) and, 1 in 5, WebM (VP9), decoded by ffmpeg to rgb24"},
-        "train": {"generator_seed": T.TRAIN_SEED, "clips": meta["args"]["clips"], "torch_seed": T.SEED,
+        "train": {"generator_seed": T.TRAIN_SEED, "pool": meta["args"].get("pool", "average"),
+                  "init": os.path.basename(init) if init else None, "clips": meta["args"]["clips"], "torch_seed": T.SEED,
                   "steps": meta["step"], "clips_per_step": meta["args"]["batch"],
                   "seconds": round(meta["elapsed"]), "device": meta.get("device", "cpu")},
+        "train_first_run": first_run,
         "params_trained": common.count_params(model),
         "preprocessing": "all frames decoded (ffmpeg rgb24); 8 sampled at np.linspace(0, n - 1, 8).astype(int); "
                          "Pillow bilinear resize to 64x64 (aspect ratio not kept); rescale 1/255; mean/std 0.5",
