@@ -286,7 +286,8 @@ def _worker(rank, args, port):
     t0 = time.time()
     last = time.time()
     losses = []
-    while step < args.steps:
+    stop = min(args.steps, args.train_until or args.steps)
+    while step < stop:
         key = [SEED, step] if args.phase == 0 else [SEED, 1000 + args.phase, step]
         rng = np.random.default_rng(key)
         idx = rng.integers(0, len(recs), args.batch)
@@ -320,7 +321,7 @@ def _worker(rank, args, port):
             log(f"step {step} loss {np.mean(losses):.4f} {(now - last) / 25:.2f}s/step")
             losses = []
             last = now
-        if (step % 100 == 0 or step == args.steps) and rank == 0:
+        if (step % 100 == 0 or step == stop) and rank == 0:
             common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
                              elapsed=elapsed + time.time() - t0, device=f"cpu x{world_size} processes")
     if world_size > 1:
@@ -517,6 +518,8 @@ def main():
     ap.add_argument("--pool", choices=["average", "conv"], default="conv",
                     help="spatial_pool_mode: 2x2 average of the frozen tokens, or a learned 2x2 stride-2 convolution")
     ap.add_argument("--init-lm-only", action="store_true", help="with --init: take the language model only")
+    ap.add_argument("--train-until", type=int, default=0,
+                    help="stop (checkpoint, no export) at this step of a --steps schedule; resume later")
     ap.add_argument("--phase", type=int, default=0, help="batch stream of this run (0: first run, 1: --init run)")
     ap.add_argument("--warmup", type=int, default=None, help="warm-up steps (default: steps / 10, at most 200)")
     ap.add_argument("--data-only", action="store_true", help="build the training cache and stop")
@@ -540,6 +543,8 @@ def main():
         model, tok, meta = load_model(CKPT)
     else:
         model, tok = train(args), build_tokenizer()
+        if args.train_until and args.train_until < args.steps:
+            return
     if args.val:
         recs, toks = dataset(1, args.val, args.workers, KIND[model.connector.mode])
         log("validation (seed 1, in memory)", quick_eval(model, tok, recs, toks))
