@@ -125,15 +125,34 @@ def main():
     ap.add_argument("--folder", default=T.OUT)
     ap.add_argument("--write", action="store_true", help="write models/tiny-video-vlm/eval.json")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--torch-only", type=int, default=0, metavar="N",
+                    help="only PyTorch on the first N held-out files (a progress check of a checkpoint, no ONNX)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.time()
     d = heldout_dir(args.count)
     recs = [json.loads(line) for line in open(os.path.join(d, "labels.jsonl"), encoding="utf-8")]
-    px = preprocess(d, recs)
+    cache = d + "-pixel_values_videos.npy"
+    if os.path.exists(cache):
+        px = np.load(cache)
+    else:
+        px = preprocess(d, recs)
+        np.save(cache, px)
     log(f"decoded and preprocessed {len(recs)} files: {tuple(px.shape)}")
     model, tok, meta = T.load_model(args.ckpt)
+    if args.torch_only:
+        recs, px = recs[:args.torch_only], px[:args.torch_only]
     items = [(i, x["question"], x["answer"]) for i, r in enumerate(recs) for x in T.trained_questions(r)]
+    if args.torch_only:
+        with torch.no_grad():
+            vis = V.VisionExport(V.FrozenEncoder(), model.connector).eval()
+            feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
+        preds = T.greedy(model, tok, feats[[i for i, _, _ in items]], [q for _, q, _ in items])
+        log(f"step {meta['step']} pytorch", T.score(items, preds))
+        for (i, q, a), p in zip(items, preds):
+            if p != a:
+                print(f"  {recs[i]['file']}: {q} -> {p!r}, expected {a!r}")
+        return
     work = os.path.join(common.DATA, "tiny-video-vlm-onnx")
     opreds, feats_onnx = onnx_answers(tok, px, items, args.folder, work)
     ores = T.score(items, opreds)

@@ -113,7 +113,7 @@ def degrade(frames, rng):
 
 
 def _chunk(args):
-    seed, lo, hi = args
+    seed, lo, hi, kind = args
     torch.set_num_threads(1)
     enc = V.FrozenEncoder()
     px, recs = [], []
@@ -124,40 +124,47 @@ def _chunk(args):
         recs.append({"qa": rec["qa"], "description": rec["description"], "objects": len(rec["objects"])})
     with torch.no_grad():
         x = torch.from_numpy(V.normalize(np.stack(px)).reshape(-1, 3, V.IMAGE, V.IMAGE))
-        pooled = V.pool_tokens(enc(x)).reshape(hi - lo, V.NUM_FRAMES, V.CELLS, V.V_DIM)
-    return pooled.half().numpy(), recs
+        hidden = torch.cat([enc(x[k:k + 800]) for k in range(0, len(x), 800)])
+        if kind == "grid":   # the full 8x8 grid, CLS dropped
+            out = hidden[:, 1:].reshape(hi - lo, V.NUM_FRAMES, V.GRID * V.GRID, V.V_DIM)
+        else:
+            out = V.pool_tokens(hidden).reshape(hi - lo, V.NUM_FRAMES, V.CELLS, V.V_DIM)
+    return out.half().numpy(), recs
 
 
-def dataset(seed, count, workers=2):
-    """(records, pooled frozen tokens float16 [count, 8, 16, 64]) of clips 0..count-1, cached per 500 clips."""
+def chunk_path(seed, lo, kind):
+    return os.path.join(DATA, f"s{seed}-{lo:06d}.npz" if kind == "pooled" else f"s{seed}-{kind}-{lo:06d}.npz")
+
+
+def dataset(seed, count, workers=2, kind="pooled"):
+    """(records, frozen tokens float16) of clips 0..count-1, cached per 500 clips: kind "pooled" [count, 8, 16, 64]
+    (2x2 average-pooled), "grid" [count, 8, 64, 64] (the whole 8x8 grid, for the learned "conv" pooling)."""
     os.makedirs(DATA, exist_ok=True)
     todo = []
     for lo in range(0, count, CHUNK):
-        path = os.path.join(DATA, f"s{seed}-{lo:06d}.npz")
-        if not os.path.exists(path):
-            todo.append((seed, lo, lo + CHUNK))
+        if not os.path.exists(chunk_path(seed, lo, kind)):
+            todo.append((seed, lo, lo + CHUNK, kind))
     if todo:
         log(f"rendering {len(todo)} chunks of seed {seed}")
         if workers > 1:
             import multiprocessing as mp
             with mp.Pool(workers) as pool:
-                for (s, lo, hi), (tk, recs) in zip(todo, pool.imap(_chunk, todo)):
-                    _save_chunk(s, lo, tk, recs)
+                for (s, lo, hi, k), (tk, recs) in zip(todo, pool.imap(_chunk, todo)):
+                    _save_chunk(chunk_path(s, lo, k), lo, tk, recs)
         else:
             for job in todo:
                 tk, recs = _chunk(job)
-                _save_chunk(job[0], job[1], tk, recs)
+                _save_chunk(chunk_path(job[0], job[1], kind), job[1], tk, recs)
     toks, recs = [], []
     for lo in range(0, count, CHUNK):
-        with np.load(os.path.join(DATA, f"s{seed}-{lo:06d}.npz")) as z:
+        with np.load(chunk_path(seed, lo, kind)) as z:
             toks.append(z["tokens"])
             recs += json.loads(str(z["recs"]))
     toks = np.concatenate(toks)[:count]
     return recs[:count], toks
 
 
-def _save_chunk(seed, lo, tokens, recs):
-    path = os.path.join(DATA, f"s{seed}-{lo:06d}.npz")
+def _save_chunk(path, lo, tokens, recs):
     np.savez(path + ".tmp.npz", tokens=tokens, recs=json.dumps(recs))
     os.replace(path + ".tmp.npz", path)
     log(f"chunk {lo} done")
@@ -224,12 +231,35 @@ def forward_loss(model, packer, feats, ids, tgt, pos, mask):
 
 
 def train(args):
+    """Runs the training (in --procs data-parallel processes, each with 1 thread: every step's batch is split between
+    them and their gradients averaged, so the run is the same whatever the split) and returns the trained model."""
+    dataset(TRAIN_SEED, args.clips, args.workers, KIND[args.pool])  # build the cache once, before the workers load it
+    if args.procs > 1:
+        import socket
+        import torch.multiprocessing as mp
+        with socket.socket() as sk:
+            sk.bind(("127.0.0.1", 0))
+            port = sk.getsockname()[1]
+        mp.spawn(_worker, args=(args, port), nprocs=args.procs, join=True)
+    else:
+        _worker(0, args, None)
+    return load_model(CKPT)[0]
+
+
+def _worker(rank, args, port):
+    import torch.distributed as dist
+    global CKPT
+    CKPT = args.ckpt
+    torch.set_num_threads(args.threads)
+    world_size = args.procs
+    if world_size > 1:
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size)
     torch.manual_seed(SEED)
-    recs, toks = dataset(TRAIN_SEED, args.clips, args.workers)
+    recs, toks = dataset(TRAIN_SEED, args.clips, 1, KIND[args.pool])
     toks = torch.from_numpy(toks)
     tok = build_tokenizer()
     packer = Packer(tok)
-    model = TinyVideoVlm(len(tok.vocab))
+    model = TinyVideoVlm(len(tok.vocab), args.pool)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -237,39 +267,72 @@ def train(args):
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
-        log(f"resumed at step {step}")
-    log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips")
+        if rank == 0:
+            log(f"resumed at step {step}")
+    elif args.init:
+        # a second phase: another run's weights, a fresh optimizer and schedule, other batches (--phase)
+        w = common.load_ckpt(args.init)[0]
+        if args.init_lm_only:   # the language model only (a run with another connector)
+            w = {k: v for k, v in w.items() if not k.startswith("connector.")}
+            w.update({k: v for k, v in model.state_dict().items() if k.startswith("connector.")})
+        model.load_state_dict(w)
+        if rank == 0:
+            log(f"initialised from {args.init}")
+    if rank == 0:
+        log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
+            f"{world_size} process(es)")
+    params = [p for p in model.parameters()]
     model.train()
     t0 = time.time()
     last = time.time()
     losses = []
     while step < args.steps:
-        rng = np.random.default_rng([SEED, step])
+        key = [SEED, step] if args.phase == 0 else [SEED, 1000 + args.phase, step]
+        rng = np.random.default_rng(key)
         idx = rng.integers(0, len(recs), args.batch)
-        ids, tgt, pos, mask = packer.batch(recs, idx, rng, args.max_q)
+        mine = idx[rank::world_size]
+        ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q)
+        warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
         for g in opt.param_groups:
-            g["lr"] = common.lr_at(step, args.steps, args.lr, warm=min(200, args.steps // 10))
-        feats = model.connector(toks[torch.as_tensor(idx)].float())
+            g["lr"] = common.lr_at(step, args.steps, args.lr, warm=warm)
+        feats = model.connector(toks[torch.as_tensor(mine)].float())
         loss = forward_loss(model, packer, feats, ids, tgt, pos, mask)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        if world_size > 1:
+            flat = torch.cat([p.grad.reshape(-1) for p in params] + [loss.detach().reshape(1)])
+            dist.all_reduce(flat)
+            flat /= world_size
+            o = 0
+            for p in params:
+                n = p.numel()
+                p.grad.copy_(flat[o:o + n].view_as(p))
+                o += n
+            loss_value = float(flat[-1])
+        else:
+            loss_value = loss.item()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        losses.append(loss.item())
-        if step % 25 == 0:
+        losses.append(loss_value)
+        if step % 25 == 0 and rank == 0:
             now = time.time()
             log(f"step {step} loss {np.mean(losses):.4f} {(now - last) / 25:.2f}s/step")
             losses = []
             last = now
-        if step % 100 == 0 or step == args.steps:
+        if (step % 100 == 0 or step == args.steps) and rank == 0:
             common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
-                             elapsed=elapsed + time.time() - t0, device="cpu")
-    return model
+                             elapsed=elapsed + time.time() - t0, device=f"cpu x{world_size} processes")
+    if world_size > 1:
+        dist.barrier()
+        dist.destroy_process_group()
 
 
-def TinyVideoVlm(vocab):
-    return V.TinyVideoVlm(vocab)
+KIND = {"average": "pooled", "conv": "grid"}
+
+
+def TinyVideoVlm(vocab, pool="average"):
+    return V.TinyVideoVlm(vocab, pool)
 
 
 # ---------------------------------------------------------------- greedy decoding (PyTorch reference)
@@ -363,10 +426,10 @@ def export(model, tok, out=OUT):
                       os.path.join(on, "decoder_model_merged.onnx"),
                       input_names=["inputs_embeds", "attention_mask", "position_ids", *pasts],
                       output_names=["logits", *pres], dynamic_axes=dyn, **kw)
-    write_configs(tok, out)
+    write_configs(tok, out, model.connector.mode)
 
 
-def write_configs(tok, out=OUT):
+def write_configs(tok, out=OUT, pool_mode="conv"):
     sp = tok.special_ids
     write_json(os.path.join(out, "tokenizer.json"), tok.to_json())
     added = {str(sp[s]): {"content": s, "lstrip": False, "normalized": False, "rstrip": False,
@@ -399,7 +462,7 @@ def write_configs(tok, out=OUT):
         "video_token_index": sp["<video>"],
         "video_seq_length": V.VIDEO_TOKENS,
         "num_frames": V.NUM_FRAMES,
-        "spatial_pool_mode": "average",
+        "spatial_pool_mode": pool_mode,
         "spatial_pool_stride": V.POOL,
         "vision_feature_select_strategy": "default",
         "vision_feature_layer": -1,
@@ -431,8 +494,8 @@ def write_configs(tok, out=OUT):
 
 def load_model(path=CKPT):
     tok = build_tokenizer()
-    model = TinyVideoVlm(len(tok.vocab))
     w, meta = common.load_ckpt(path)
+    model = TinyVideoVlm(len(tok.vocab), meta.get("args", {}).get("pool", "average"))
     model.load_state_dict(w)
     return model.eval(), tok, meta
 
@@ -446,8 +509,16 @@ def main():
     ap.add_argument("--clips", type=int, default=16000)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads per process")
+    ap.add_argument("--procs", type=int, default=2, help="data-parallel training processes (gloo)")
     ap.add_argument("--ckpt", default=CKPT)
+    ap.add_argument("--out", default=OUT, help="model folder to export to")
+    ap.add_argument("--init", default="", help="start from these weights (a checkpoint path), fresh optimizer")
+    ap.add_argument("--pool", choices=["average", "conv"], default="conv",
+                    help="spatial_pool_mode: 2x2 average of the frozen tokens, or a learned 2x2 stride-2 convolution")
+    ap.add_argument("--init-lm-only", action="store_true", help="with --init: take the language model only")
+    ap.add_argument("--phase", type=int, default=0, help="batch stream of this run (0: first run, 1: --init run)")
+    ap.add_argument("--warmup", type=int, default=None, help="warm-up steps (default: steps / 10, at most 200)")
     ap.add_argument("--data-only", action="store_true", help="build the training cache and stop")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--random", action="store_true", help="with --export-only: untrained weights (torch seed)")
@@ -456,25 +527,24 @@ def main():
     CKPT = args.ckpt
     torch.set_num_threads(args.threads)
     if args.data_only:
-        dataset(TRAIN_SEED, args.clips, args.workers)
+        dataset(TRAIN_SEED, args.clips, args.workers, KIND[args.pool])
         return
     if args.export_only and args.random:
         torch.manual_seed(SEED)
         tok = build_tokenizer()
-        model = TinyVideoVlm(len(tok.vocab))
-        export(model, tok)
+        model = TinyVideoVlm(len(tok.vocab), args.pool)
+        export(model, tok, args.out)
         log("exported untrained weights")
         return
     if args.export_only:
         model, tok, meta = load_model(CKPT)
     else:
-        model = train(args)
-        tok = build_tokenizer()
+        model, tok = train(args), build_tokenizer()
     if args.val:
-        recs, toks = dataset(1, args.val, args.workers)
+        recs, toks = dataset(1, args.val, args.workers, KIND[model.connector.mode])
         log("validation (seed 1, in memory)", quick_eval(model, tok, recs, toks))
-    export(model, tok)
-    log("exported", OUT)
+    export(model, tok, args.out)
+    log("exported", args.out)
 
 
 if __name__ == "__main__":

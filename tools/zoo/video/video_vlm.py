@@ -104,21 +104,34 @@ def pool_tokens(hidden):
 
 # ---------------------------------------------------------------- the trained parts
 class Connector(nn.Module):
-    """Pooled frame tokens [b, 8, 16, 64] -> video features [b, 128, H]: learned frame + cell position embedding,
-    LayerNorm, Linear-GELU-Linear projector (LLaVA's mlp2x_gelu)."""
+    """Frame tokens -> video features [b, 128, H], frames in order (row = frame * 16 + cell).
 
-    def __init__(self):
+    mode "average" (LLaVA-NeXT-Video's spatial_pool_mode "average"): input the 2x2-average-pooled tokens
+    [b, 8, 16, 64]; mode "conv" (its spatial_pool_mode "conv": a learned 2x2 stride-2 convolution, here 64 -> 128
+    channels, i.e. each 2x2 patch neighbourhood concatenated and projected, like Qwen2-VL's patch merger): input the
+    full 8x8 grid [b, 8, 64, 64]. Then a learned frame + cell position embedding, LayerNorm and the Linear-GELU-Linear
+    projector (LLaVA's mlp2x_gelu)."""
+
+    def __init__(self, mode="average"):
         super().__init__()
-        self.frame_pos = nn.Parameter(torch.randn(NUM_FRAMES, 1, V_DIM) * 0.02)
-        self.cell_pos = nn.Parameter(torch.randn(1, CELLS, V_DIM) * 0.02)
-        self.ln = nn.LayerNorm(V_DIM)
-        self.fc1 = nn.Linear(V_DIM, H)
+        self.mode = mode
+        width = V_DIM
+        if mode == "conv":
+            width = H
+            self.pool = nn.Conv2d(V_DIM, width, POOL, POOL)
+        self.frame_pos = nn.Parameter(torch.randn(NUM_FRAMES, 1, width) * 0.02)
+        self.cell_pos = nn.Parameter(torch.randn(1, CELLS, width) * 0.02)
+        self.ln = nn.LayerNorm(width)
+        self.fc1 = nn.Linear(width, H)
         self.fc2 = nn.Linear(H, H)
 
-    def forward(self, pooled):
-        b, f = pooled.shape[:2]
-        x = pooled + self.frame_pos[:f] + self.cell_pos
-        x = self.ln(x).reshape(b, f * CELLS, V_DIM)
+    def forward(self, tokens):
+        b, f = tokens.shape[:2]
+        if self.mode == "conv":
+            grid = tokens.reshape(b * f, GRID, GRID, V_DIM).permute(0, 3, 1, 2)
+            tokens = self.pool(grid).flatten(2).transpose(1, 2).reshape(b, f, CELLS, -1)
+        x = tokens + self.frame_pos[:f] + self.cell_pos
+        x = self.ln(x).reshape(b, f * CELLS, -1)
         return self.fc2(F.gelu(self.fc1(x)))
 
 
@@ -203,9 +216,9 @@ class Decoder(nn.Module):
 
 
 class TinyVideoVlm(nn.Module):
-    def __init__(self, vocab):
+    def __init__(self, vocab, mode="average"):
         super().__init__()
-        self.connector = Connector()
+        self.connector = Connector(mode)
         self.embed_tokens = nn.Embedding(vocab, H)
         self.decoder = Decoder(vocab)
 
@@ -226,6 +239,8 @@ class VisionExport(nn.Module):
     def forward(self, pixel_values_videos):
         b, f = pixel_values_videos.shape[:2]
         hidden = self.encoder(pixel_values_videos.reshape(b * f, 3, IMAGE, IMAGE))
+        if self.connector.mode == "conv":
+            return self.connector(hidden[:, 1:].reshape(b, f, GRID * GRID, V_DIM))
         return self.connector(pool_tokens(hidden).reshape(b, f, CELLS, V_DIM))
 
 

@@ -74,7 +74,9 @@ def _sample_object(rng, w, h, n_frames, allowed, taken):
         colour = allowed[int(rng.integers(len(allowed)))]
         if (shape, colour) not in taken:  # two objects never share both colour and shape
             break
-    side = _frange(rng, 0.15, 0.25) * mn
+    # the drawn square's side; the tight box of the anti-aliased shape (pixels over half coverage) can be up to
+    # ~2 px smaller (a star's thin tips), so the lower end is raised by 2 px: the tight box stays in 15%..25%
+    side = 0.15 * mn + 2 + _frange(rng, 0.0, 1.0) * (0.10 * mn - 2)
     angle = _frange(rng, -15, 15) if shape in ("square", "cross") else 0.0
     rgb = tuple(int(np.clip(v + rng.integers(-20, 21), 0, 255)) for v in shapes.COLOURS[colour])
     motion = "still" if rng.random() < STILL_PROB else MOTIONS[1 + int(rng.integers(4))]
