@@ -43,3 +43,37 @@ public sealed class VideoQaTests(VideoWorld world, EdgeClips clips) : IDisposabl
 
     public void Dispose() => _qa.Dispose();
 }
+
+/// <summary>The trained tiny-video-vlm on the world's own questions: what the model card claims, checked through the SDK's sampling and decode loop.</summary>
+[Collection(VideoCollection.Name)]
+public sealed class ZooVideoQaTests(VideoWorld world) : IDisposable
+{
+    private readonly Multimodal.Sdk.VideoQa _qa = new(TestData.Model("tiny-video-vlm"));
+
+    [Fact]
+    public async Task TheZooModelAnswersTheWorldsQuestions()
+    {
+        var byType = new Dictionary<string, (int Right, int Total)>(StringComparer.Ordinal);
+        foreach (var clip in world.Clips)
+        {
+            var qa = clip.GetProperty("qa").EnumerateArray().Select(q => (Question: q.GetProperty("question").GetString()!, Answer: q.GetProperty("answer").GetString()!))
+                .Where(q => !q.Question.StartsWith("when ", StringComparison.Ordinal)).ToList();
+            var answers = await _qa.AnswerAsync(world.PathOf(clip), [.. qa.Select(q => q.Question)]);
+            foreach (var ((question, expected), answer) in qa.Zip(answers))
+            {
+                string type = string.Join(' ', question.Split(' ').Take(2));
+                var (right, total) = byType.GetValueOrDefault(type);
+                byType[type] = (right + (answer.Answer == expected ? 1 : 0), total + 1);
+            }
+        }
+
+        string report = string.Join(", ", byType.Select(t => $"{t.Key}: {t.Value.Right}/{t.Value.Total}"));
+        int all = byType.Values.Sum(v => v.Total);
+        int correct = byType.Values.Sum(v => v.Right);
+        Assert.True(correct >= 0.8 * all, report);
+        Assert.True(byType["what appears?"].Right >= byType["what appears?"].Total - 1, report);
+        Assert.True(byType["how many"].Right >= byType["how many"].Total - 1, report);
+    }
+
+    public void Dispose() => _qa.Dispose();
+}
