@@ -27,10 +27,11 @@ internal static class AudioReader
                 return Resample(WavSampleReader.Open(file, leaveOpen: false, vectorized), targetSampleRate, vectorized);
             }
 
+            var declared = DeclaredLength.Read(file, container);
             file.Dispose();
 
             // ffmpeg reads the file itself: it can seek, which MP4 files with the index at the end need.
-            return Resample(OpenWithFfmpeg(container, head[..n], path, null, ffmpegPath), targetSampleRate, vectorized);
+            return Resample(OpenWithFfmpeg(container, head[..n], path, null, ffmpegPath, declared), targetSampleRate, vectorized);
         }
         catch
         {
@@ -55,23 +56,34 @@ internal static class AudioReader
         int n = WavHeaderParser.ReadFully(stream, head);
         Array.Resize(ref head, n);
         Stream source = stream;
+        var container = AudioContainerSniffer.Detect(head);
+        (long Frames, long Tolerance)? declared = null;
         if (stream.CanSeek)
         {
             stream.Position = start;
+            declared = DeclaredLength.Read(stream, container);
         }
         else
         {
+            if (container is AudioContainer.Mp3 or AudioContainer.Flac && n == head.Length)
+            {
+                // Keep the header that declares the length in the replayed prefix (an ID3 tag larger than it hides it).
+                Array.Resize(ref head, DeclaredLength.HeaderBytes);
+                n += WavHeaderParser.ReadFully(stream, head.AsSpan(n));
+                Array.Resize(ref head, n);
+                declared = DeclaredLength.Parse(container, head);
+            }
+
             source = new ReplayStream(head, stream);
         }
 
-        var container = AudioContainerSniffer.Detect(head);
         IAudioSampleReader reader = container == AudioContainer.Wav
             ? WavSampleReader.Open(source, leaveOpen: true, vectorized)
-            : OpenWithFfmpeg(container, head, null, source, ffmpegPath);
+            : OpenWithFfmpeg(container, head.AsSpan(0, Math.Min(head.Length, AudioContainerSniffer.HeaderBytes)), null, source, ffmpegPath, declared);
         return Resample(reader, targetSampleRate, vectorized);
     }
 
-    private static FfmpegSampleReader OpenWithFfmpeg(AudioContainer container, ReadOnlySpan<byte> head, string? path, Stream? stream, string? ffmpegPath)
+    private static FfmpegSampleReader OpenWithFfmpeg(AudioContainer container, ReadOnlySpan<byte> head, string? path, Stream? stream, string? ffmpegPath, (long Frames, long Tolerance)? declared)
     {
         if (container == AudioContainer.Unknown)
         {
@@ -82,7 +94,7 @@ internal static class AudioReader
 
         string what = container.ToString().ToUpperInvariant();
         string ffmpeg = FfmpegLocator.Find(ffmpegPath) ?? throw FfmpegLocator.NotFound(what, ffmpegPath);
-        return FfmpegSampleReader.Open(ffmpeg, path, stream, what);
+        return FfmpegSampleReader.Open(ffmpeg, path, stream, what, declared);
     }
 
     private static IAudioSampleReader Resample(IAudioSampleReader reader, int? targetSampleRate, bool vectorized)

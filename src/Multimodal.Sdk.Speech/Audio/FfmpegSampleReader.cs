@@ -26,6 +26,8 @@ internal sealed class FfmpegSampleReader : IAudioSampleReader
     private readonly string _what;
     private WavSampleReader? _wav;
     private bool _checkedExit;
+    private (long Frames, long Tolerance)? _declared;
+    private long _frames;
 
     private FfmpegSampleReader(Process process, Task stdinTask, Task<string> stderrTask, string what)
     {
@@ -46,8 +48,9 @@ internal sealed class FfmpegSampleReader : IAudioSampleReader
     /// <param name="path">A file to decode, or <see langword="null"/> to pipe <paramref name="input"/>.</param>
     /// <param name="input">The stream to pipe when <paramref name="path"/> is null; left open.</param>
     /// <param name="what">The container's name, for messages.</param>
+    /// <param name="declared">The frames the file's header declares (<see cref="DeclaredLength"/>) and how many fewer may decode; fewer still is truncation.</param>
     /// <exception cref="InputDecodeException">ffmpeg could not be started or could not decode the input.</exception>
-    public static FfmpegSampleReader Open(string ffmpeg, string? path, Stream? input, string what)
+    public static FfmpegSampleReader Open(string ffmpeg, string? path, Stream? input, string what, (long Frames, long Tolerance)? declared = null)
     {
         var info = new ProcessStartInfo(ffmpeg)
         {
@@ -74,7 +77,7 @@ internal sealed class FfmpegSampleReader : IAudioSampleReader
 
         Task stdin = path is null ? Task.Run(() => Feed(input!, process.StandardInput.BaseStream)) : Task.CompletedTask;
         Task<string> stderr = Task.Run(() => Drain(process.StandardError));
-        var reader = new FfmpegSampleReader(process, stdin, stderr, what);
+        var reader = new FfmpegSampleReader(process, stdin, stderr, what) { _declared = declared };
         try
         {
             reader._wav = WavSampleReader.Open(process.StandardOutput.BaseStream, leaveOpen: true, vectorized: true);
@@ -94,12 +97,20 @@ internal sealed class FfmpegSampleReader : IAudioSampleReader
     public int Read(Span<float> destination)
     {
         int n = _wav!.Read(destination);
+        _frames += n;
         if (n == 0 && !destination.IsEmpty && !_checkedExit)
         {
             _checkedExit = true;
             if (Failure(Timeout.InfiniteTimeSpan) is { } failure)
             {
                 throw failure;
+            }
+
+            // ffmpeg decodes what a cut file holds and exits 0; a truncated WAV is an error, and so is this.
+            if (_declared is { } d && _frames < d.Frames - d.Tolerance)
+            {
+                int rate = _wav.SampleRate;
+                throw new InputDecodeException(string.Create(CultureInfo.InvariantCulture, $"Cannot decode {_what} audio: its header declares {d.Frames} samples ({(double)d.Frames / rate:F2} s at {rate} Hz) but the stream ends after {_frames} ({(double)_frames / rate:F2} s): the file is truncated or its header lies."));
             }
         }
 

@@ -47,6 +47,7 @@ public sealed class ImageCaptioner : IImageCaptioner, IWarmable
         _encoder = factory.Create(folder, "encoder_model").Require(["pixel_values"], ["last_hidden_state"]);
         try
         {
+            _preprocessor.RequireGraphSize(_encoder, folder.Path);
             _decoder = OnnxDecoder.Open(factory, folder);
         }
         catch

@@ -52,6 +52,30 @@ internal sealed class ImagePreprocessor
         : Config.DoResize && Config.ResizeMode == ResizeMode.Exact ? (Config.Height, Config.Width)
         : null;
 
+    /// <summary>
+    /// Refuses a <c>preprocessor_config.json</c> whose output size is not the fixed <c>pixel_values</c> size a graph
+    /// declares, at load: otherwise the first request fails inside ONNX Runtime ("invalid dimensions").
+    /// </summary>
+    /// <returns><paramref name="session"/>, for chaining.</returns>
+    /// <exception cref="ModelIncompatibleException">The sizes differ; the message names the file, the keys and both sizes.</exception>
+    public ModelSession RequireGraphSize(ModelSession session, string folderPath, string input = "pixel_values")
+    {
+        int[] dims = session.Inputs[input].Dimensions;
+        if (dims.Length != 4 || dims[2] <= 0 || dims[3] <= 0)
+        {
+            return session;
+        }
+
+        if (FixedOutputSize is { } size && size.Height == dims[2] && size.Width == dims[3])
+        {
+            return session;
+        }
+
+        string made = FixedOutputSize is { } s ? $"{s.Height} x {s.Width} images" : "images of varying size";
+        string keys = Config.DoCenterCrop ? "'crop_size'" : "'size' (or 'do_center_crop' with 'crop_size')";
+        throw new ModelIncompatibleException(folderPath, "preprocessor_config.json", $"preprocessor_config.json of '{folderPath}' makes {made}, but '{session.FileName}' takes {input} of {dims[2]} x {dims[3]}: {keys} must match the graph.");
+    }
+
     /// <summary>The size transformers' <c>get_resize_output_image_size(default_to_square=False)</c> gives: the shorter side becomes <paramref name="shortestEdge"/>, the longer one <c>int(edge * long / short)</c>.</summary>
     /// <exception cref="InputTooLargeException">The longer side would not fit in 32 bits (an extreme aspect ratio).</exception>
     public static (int Height, int Width) ShortestEdgeSize(int height, int width, int shortestEdge)

@@ -15,7 +15,7 @@ namespace Multimodal.Sdk;
 
 /// <summary>
 /// <see cref="IImageDecoder"/> on ImageSharp 2.1 with a private <see cref="Configuration"/> that knows only JPEG, PNG,
-/// WebP, BMP and GIF (the attack surface of TIFF, TGA and PBM decoders is not reachable), decodes GIFs' first frame
+/// WebP, BMP and GIF (the attack surface of TIFF, TGA and PBM decoders is not reachable), decodes the first frame of animated GIFs and WebPs
 /// only, and caps every buffer the decoders allocate. The header is read first: an image claiming more pixels than
 /// the budget is refused before a single pixel buffer exists.
 /// </summary>
@@ -46,6 +46,11 @@ internal sealed class ImageSharpImageDecoder : IImageDecoder
             throw new InputDecodeException("The image is empty (0 bytes).");
         }
 
+        if (WebpAnimation.IsAnimated(encoded))
+        {
+            return DecodeAnimatedWebp(encoded);
+        }
+
         unsafe
         {
             fixed (byte* pointer = encoded)
@@ -53,6 +58,52 @@ internal sealed class ImageSharpImageDecoder : IImageDecoder
                 using var stream = new UnmanagedMemoryStream(pointer, encoded.Length);
                 return Decode(stream, encoded);
             }
+        }
+    }
+
+    // ImageSharp 2.1 refuses animated WebP; models see one picture, so take the first frame as for GIFs.
+    private RgbImage DecodeAnimatedWebp(ReadOnlySpan<byte> encoded)
+    {
+        var frame = WebpAnimation.ExtractFirstFrame(encoded);
+        long canvasPixels = (long)frame.CanvasWidth * frame.CanvasHeight;
+        if (canvasPixels > MaxPixels)
+        {
+            throw new InputTooLargeException(
+                string.Create(CultureInfo.InvariantCulture, $"The animated WebP image claims {frame.CanvasWidth} x {frame.CanvasHeight} = {canvasPixels} pixels, more than the budget of {MaxPixels} (MultimodalOptions.MaxImagePixels)."),
+                canvasPixels,
+                MaxPixels);
+        }
+
+        if (frame.X + frame.Width > frame.CanvasWidth || frame.Y + frame.Height > frame.CanvasHeight)
+        {
+            throw new InputDecodeException($"The animated WebP image's first frame ({frame.Width} x {frame.Height} at {frame.X}, {frame.Y}) does not fit its {frame.CanvasWidth} x {frame.CanvasHeight} canvas.");
+        }
+
+        var still = Decode(frame.Still);
+        if (still.Width != frame.Width || still.Height != frame.Height)
+        {
+            still.Dispose();
+            throw new InputDecodeException($"The animated WebP image's first frame header says {frame.Width} x {frame.Height} but its bitstream is {still.Width} x {still.Height}.");
+        }
+
+        if (frame.CoversCanvas)
+        {
+            return still;
+        }
+
+        // A first frame smaller than the canvas sits on a transparent canvas: black once alpha is dropped, as
+        // ImageSharp's RGBA to RGB conversion gives for transparent pixels.
+        using (still)
+        {
+            var canvas = new RgbImage(frame.CanvasWidth, frame.CanvasHeight);
+            canvas.Pixels.Clear();
+            int row = frame.Width * 3;
+            for (int y = 0; y < frame.Height; y++)
+            {
+                still.Pixels.Slice(y * row, row).CopyTo(canvas.Pixels.Slice((((frame.Y + y) * frame.CanvasWidth) + frame.X) * 3, row));
+            }
+
+            return canvas;
         }
     }
 

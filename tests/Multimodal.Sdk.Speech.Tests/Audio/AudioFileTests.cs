@@ -176,6 +176,40 @@ public sealed class AudioFileTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("mp3", "libmp3lame")]
+    [InlineData("flac", "flac")]
+    public void TruncatedCompressedFilesAreDecodeErrorsLikeTruncatedWavs(string extension, string codec)
+    {
+        // ffmpeg decodes what a cut file holds and exits 0; the header's declared length (FLAC's STREAMINFO, the MP3
+        // Info/Xing frame count that LAME and ffmpeg write) tells the SDK that the rest is missing.
+        RequireFfmpeg();
+        string source = Path.Combine(_dir, "tone.wav");
+        File.WriteAllBytes(source, StereoToneWav(44100, 3.0, 1000));
+        string encoded = Path.Combine(_dir, "tone." + extension);
+        RunFfmpeg("-i", source, "-c:a", codec, encoded);
+        byte[] whole = File.ReadAllBytes(encoded);
+        string cut = Path.Combine(_dir, "cut." + extension);
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+
+        var fromPath = Assert.Throws<InputDecodeException>(() => AudioFile.Read(cut, 16000));
+        var fromPipe = Assert.Throws<InputDecodeException>(() => AudioFile.Read(new TrickleStream(whole[..(whole.Length / 2)], 4096), 16000));
+        var fromSeekable = Assert.Throws<InputDecodeException>(() => AudioFile.Read(new MemoryStream(whole[..(whole.Length / 2)]), 16000));
+        var wav = Assert.Throws<InputDecodeException>(() => AudioFile.Read(new MemoryStream(File.ReadAllBytes(source)[..100_000]), 16000));
+
+        foreach (var e in new[] { fromPath, fromPipe, fromSeekable, wav })
+        {
+            Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("header declares", fromPath.Message, StringComparison.Ordinal);
+
+        // The whole file still decodes from every kind of input.
+        Assert.InRange(AudioFile.Read(encoded, 16000).Duration.TotalSeconds, 2.95, 3.1);
+        Assert.InRange(AudioFile.Read(new TrickleStream(whole, 4096), 16000).Duration.TotalSeconds, 2.95, 3.1);
+        Assert.InRange(AudioFile.Read(new MemoryStream(whole), 16000).Duration.TotalSeconds, 2.95, 3.1);
+    }
+
     [Fact]
     public void FfmpegFailureIsReportedWithItsOwnMessage()
     {
