@@ -16,8 +16,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
-start() { # batching port
-  dotnet "$dll" --urls "http://127.0.0.1:$2" --Serving:Batching="$1" --Server:MaxConcurrentRequests=256 --Server:MaxQueuedRequests=1024 \
+start() { # batching port; ON_ARGS adds settings to the batching instance (e.g. --Serving:Clip:MaxBatchSize=32), BOTH_ARGS to both (e.g. --Models:Clip=DIR)
+  local extra=""; [ "$1" = true ] && extra=${ON_ARGS:-}
+  dotnet "$dll" --urls "http://127.0.0.1:$2" --Serving:Batching="$1" $extra ${BOTH_ARGS:-} --Server:MaxConcurrentRequests=256 --Server:MaxQueuedRequests=1024 \
     --Search:ImagesFolder=- --Logging:LogLevel:Default=Warning >"/tmp/mm-bench-server-$1.log" 2>&1 &
   pids+=($!)
 }
@@ -28,9 +29,10 @@ for port in "$on" "$off"; do
 done
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-results=$(node tools/load/bench.mjs sweep "http://127.0.0.1:$on" "http://127.0.0.1:$off" "$image" "$seconds" $clients)
+# Each point is printed as it finishes (and kept in /tmp/mm-bench-server.jsonl).
+node tools/load/bench.mjs sweep "http://127.0.0.1:$on" "http://127.0.0.1:$off" "$image" "$seconds" $clients | tee /tmp/mm-bench-server.jsonl
+results=$(cat /tmp/mm-bench-server.jsonl)
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "$results" > /tmp/mm-bench-server.jsonl
 echo
 echo "| clients | batching | req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|"

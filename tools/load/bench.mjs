@@ -51,7 +51,7 @@ if (mode === 'sweep') {
   for (const c of clients.map(Number)) {
     for (const [label, url] of [['on', on], ['off', off]]) {
       // A short warm-up at this concurrency, then the measured run.
-      await run({ url, connections: c, duration: 2, requests: [request], timeout: 60 });
+      await run({ url, connections: c, duration: 1, requests: [request], timeout: 60 });
       const r = await run({ url, connections: c, duration: Number(seconds), requests: [request], timeout: 60 });
       console.log(JSON.stringify(summary(label, c, r)));
     }

@@ -14,33 +14,55 @@ internal static class ImageBatch
             ?? throw new ModelIncompatibleException("(preprocessor)", "preprocessor_config.json", "Batched vision pipelines need a fixed tensor size: preprocessor_config.json must center-crop or resize to an exact size.");
         int length = 3 * size.Height * size.Width;
         var data = new float[(long)images.Count * length];
-        for (int i = 0; i < images.Count; i++)
+        if (images.Count == 1 || Environment.ProcessorCount == 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var image = images[i] ?? throw new ArgumentNullException(nameof(images), $"Image {i} is null.");
-            var destination = data.AsSpan(i * length, length);
+            for (int i = 0; i < images.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                PreprocessOne(preprocessor, images, i, data.AsSpan(i * length, length));
+            }
+        }
+        else
+        {
+            // A batch gathered from many requests (micro-batching) decodes and resizes its images on every core, as the
+            // requests would have unbatched; each image writes its own slice, so the tensor is the sequential one.
             try
             {
-                if (!image.RgbPixels.IsEmpty)
-                {
-                    preprocessor.Preprocess(image.RgbPixels.Span, image.Width, image.Height, destination);
-                }
-                else if (image.FilePath is { } path)
-                {
-                    preprocessor.Preprocess(ReadFile(path), destination);
-                }
-                else
-                {
-                    preprocessor.Preprocess(image.EncodedBytes.Span, destination);
-                }
+                Parallel.For(0, images.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => PreprocessOne(preprocessor, images, i, data.AsSpan(i * length, length)));
             }
-            catch (InputDecodeException ex) when (image.Name is not null && !ex.Message.Contains(image.Name, StringComparison.Ordinal))
+            catch (AggregateException ex)
             {
-                throw new InputDecodeException($"'{image.Name}': {ex.Message}", ex);
+                var first = ex.Flatten().InnerExceptions.OrderBy(e => e is OperationCanceledException ? 1 : 0).First();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+                throw;
             }
         }
 
         return (data, [images.Count, 3, size.Height, size.Width]);
+    }
+
+    private static void PreprocessOne(ImagePreprocessor preprocessor, IReadOnlyList<ImageData> images, int i, Span<float> destination)
+    {
+        var image = images[i] ?? throw new ArgumentNullException(nameof(images), $"Image {i} is null.");
+        try
+        {
+            if (!image.RgbPixels.IsEmpty)
+            {
+                preprocessor.Preprocess(image.RgbPixels.Span, image.Width, image.Height, destination);
+            }
+            else if (image.FilePath is { } path)
+            {
+                preprocessor.Preprocess(ReadFile(path), destination);
+            }
+            else
+            {
+                preprocessor.Preprocess(image.EncodedBytes.Span, destination);
+            }
+        }
+        catch (InputDecodeException ex) when (image.Name is not null && !ex.Message.Contains(image.Name, StringComparison.Ordinal))
+        {
+            throw new InputDecodeException($"'{image.Name}': {ex.Message}", ex);
+        }
     }
 
     private static byte[] ReadFile(string path)
