@@ -24,6 +24,7 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v sox >/dev/null 2>&1 || missing="$missing sox"
 command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
+/usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing="$missing python3-onnx"   # tools/precisions (PrecisionVariantTests)
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "fetch-test-assets: installing$missing with apt-get"
