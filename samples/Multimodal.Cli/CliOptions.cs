@@ -26,7 +26,7 @@ internal static class CliOptions
     /// <summary><c>--model DIR</c>: the model folder, the bundled one for the task when not given.</summary>
     public static Option<string> Model(string bundled, string what = "DIR") => new("--model")
     {
-        Description = $"The model folder (default: the bundled {bundled}).",
+        Description = $"The model folder, or a Hugging Face repository owner/name fetched into the hub cache (mm download) (default: the bundled {bundled}).",
         HelpName = what,
     };
 

@@ -19,7 +19,12 @@ internal static class DemoCommand
 
     private sealed record Settings(
         string? Clip, string? Captioner, string? Vlm, string? Whisper, string? Vad,
-        List<string> Images, List<string> Clips, string[] Labels, string[] Questions, string[] Chat);
+        List<string> Images, List<string> Clips, string[] Labels, string[] Questions, string[] Chat)
+    {
+        public string? Video { get; init; }
+
+        public string? VideoVlm { get; init; }
+    }
 
     public static Command Create(CliConsole io)
     {
@@ -33,9 +38,11 @@ internal static class DemoCommand
         var labels = new Option<string>("--labels") { Description = "The zero-shot labels, comma-separated (default: the 40 colour x shape labels of the bundled models).", HelpName = "\"a,b,c\"" };
         var questions = CliOptions.Many("--question", "Q", $"The questions asked of every image (default: {string.Join(" / ", DefaultQuestions)}).");
         var chat = CliOptions.Many("--chat", "TEXT", $"The chat turns about the last image (default: {string.Join(" / ", DefaultChat)}).");
+        var video = CliOptions.Path("--video", "The video for the video line (default: the bundled sample clip).", "F");
+        var videoVlm = CliOptions.Path("--video-vlm", "The video-language model folder (default: the bundled tiny-video-vlm).");
         var command = new Command("demo", "Every capability on the bundled models and sample inputs (or on yours: every default can be replaced).")
         {
-            clip, captioner, vlm, whisper, vad, images, audio, labels, questions, chat,
+            clip, captioner, vlm, whisper, vad, images, audio, labels, questions, chat, video, videoVlm,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,7 +54,11 @@ internal static class DemoCommand
                 parse.Has(audio) ? parse.AudioFiles(audio) : [.. files.Where(f => Path.GetExtension(f).Equals(".wav", StringComparison.OrdinalIgnoreCase))],
                 parse.GetValue(labels) is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : ShapesWorld.Labels,
                 parse.GetValue(questions) is { Length: > 0 } asked ? asked : DefaultQuestions,
-                parse.GetValue(chat) is { Length: > 0 } turns ? turns : DefaultChat);
+                parse.GetValue(chat) is { Length: > 0 } turns ? turns : DefaultChat)
+            {
+                Video = parse.GetValue(video) ?? Directory.EnumerateFiles(Path.Combine(assets, "video")).Order(StringComparer.Ordinal).FirstOrDefault(),
+                VideoVlm = parse.GetValue(videoVlm),
+            };
             if (settings.Images.Count == 0 || settings.Labels.Length == 0)
             {
                 throw new CliUsageException("demo needs at least one image and one label");
@@ -199,6 +210,62 @@ internal static class DemoCommand
             io.Out.WriteLine($"  ({watch.ElapsedMilliseconds} ms; `mm chat` for your own conversation)");
         }
 
+        io.Out.WriteLine();
+        await VideoDemoAsync(io, options, cancellationToken);
         return 0;
+    }
+
+    // One clip through every video capability: CLIP over frames, the video-language model, moment search, the audio track.
+    private static async Task VideoDemoAsync(CliConsole io, Settings options, CancellationToken cancellationToken)
+    {
+        if (options.Video is not { } video || !File.Exists(video))
+        {
+            io.Out.WriteLine("Video: skipped, no sample clip (give --video F).");
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        VideoInfo info;
+        try
+        {
+            info = await new FfmpegVideoDecoder().ProbeAsync(video, cancellationToken);
+        }
+        catch (InputDecodeException ex) when (ex.Message.Contains("ffmpeg", StringComparison.Ordinal) && ex.Message.Contains("install", StringComparison.Ordinal))
+        {
+            io.Out.WriteLine($"Video: skipped, {ex.Message}");
+            return;
+        }
+
+        string name = Path.GetFileName(video);
+        io.Out.WriteLine($"Video understanding on {name} ({info.Duration.TotalSeconds:F2} s, {info.Width}x{info.Height}, {info.FrameRate:0.##} fps; frames through ffmpeg):");
+        using (var encoder = new ClipVideoEncoder(options.Clip ?? io.BundledModel("tiny-clip")))
+        {
+            var top = await encoder.ClassifyAsync(video, options.Labels, new ZeroShotOptions { TopK = 3 }, cancellationToken: cancellationToken);
+            io.Out.WriteLine($"  classified (CLIP, 8 frames pooled): {string.Join(", ", top.Labels.Select(l => $"{l.Label} {l.Score:P0}"))}");
+            string query = $"when does the {top.Labels[^1].Label} appear?";
+            var moments = await encoder.FindMomentsAsync(video, query, new MomentSearchOptions { MaxMoments = 2 }, cancellationToken);
+            io.Out.WriteLine($"  \"{query}\" (every frame): {string.Join(", ", moments.Select(m => $"{m.Start.TotalSeconds:F2}-{m.End.TotalSeconds:F2} s ({m.Score:F2})"))}");
+        }
+
+        using (var qa = new VideoQa(options.VideoVlm ?? io.BundledModel("tiny-video-vlm")))
+        {
+            var answers = await qa.AnswerAsync(video, [VideoQaExtensions.DescribePrompt, "what appears?", "what disappears?"], cancellationToken: cancellationToken);
+            io.Out.WriteLine($"  video-language model: {string.Join(" | ", answers.Select(a => $"{a.Question} {a.Answer}"))}");
+        }
+
+        using (var storyboard = new VideoCaptioner(options.Captioner ?? io.BundledModel("tiny-captioner")))
+        {
+            var board = await storyboard.CaptionAsync(video, cancellationToken: cancellationToken);
+            io.Out.WriteLine($"  storyboard (a frame a second, repeats merged): {string.Join(" / ", board.Entries.Select(e => $"{e.Start.TotalSeconds:F1} s \"{e.Caption}\""))}");
+        }
+
+        if (info.HasAudio)
+        {
+            using var recognizer = new WhisperRecognizer(options.Whisper ?? io.BundledModel("tiny-whisper"));
+            var transcript = await recognizer.TranscribeVideoAsync(video, new SpeechRecognitionOptions { Language = "en" }, cancellationToken: cancellationToken);
+            io.Out.WriteLine($"  audio track (Whisper): \"{transcript.Text.Trim()}\"");
+        }
+
+        io.Out.WriteLine($"  ({watch.ElapsedMilliseconds} ms; `mm video classify|describe|ask|find` for your own videos)");
     }
 }

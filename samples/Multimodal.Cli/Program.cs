@@ -7,7 +7,8 @@ namespace Multimodal.Cli;
 
 /// <summary>
 /// <c>mm</c>: the SDK's command line, on System.CommandLine. Exit codes: 0 success, 2 usage error, 3 an input could
-/// not be read or decoded (the others are still processed), 4 model folder missing or incompatible, 130 cancelled.
+/// not be read or decoded (the others are still processed), 4 model folder missing or incompatible, 5 a model download
+/// failed (access refused, network, checksum), 130 cancelled.
 /// </summary>
 internal static class Program
 {
@@ -24,19 +25,21 @@ internal static class Program
         AskCommand.Create,
         ChatCommand.Create,
         TranscribeCommand.Create,
+        VideoCommand.Create,
         VadCommand.Create,
         OcrCommand.Create,
         EvalCommand.Create,
         IndexCommand.Create,
         SearchCommand.Create,
         FilterCommand.Create,
+        DownloadCommand.Create,
     ];
 
     private const string Epilogue =
         """
         Inputs may be files, directories or quoted globs. --json prints machine-readable results.
         Exit codes: 0 ok, 2 usage, 3 an input could not be read or decoded (the others are still processed),
-        4 model folder missing or incompatible, 130 cancelled. Documentation: docs/cli.md.
+        4 model folder missing or incompatible, 5 download failed, 130 cancelled. Documentation: docs/cli.md.
         Completion: mm [suggest:POSITION] "mm cla" (dotnet-suggest; docs/cli.md).
         """;
 
@@ -141,6 +144,12 @@ internal static class Program
         {
             // The SDK validates option values (a temperature below 0, more returned sequences than beams ...).
             return Usage(io, OneLine(ex.Message), HelpCommandLine(parse));
+        }
+        catch (ModelDownloadException ex)
+        {
+            // The hub refused (gated: the message names HF_TOKEN) or the transfer failed; the cache keeps what resumes.
+            io.Error.WriteLine($"error: {OneLine(ex.Message)}");
+            return 5;
         }
         catch (MultimodalException ex)
         {

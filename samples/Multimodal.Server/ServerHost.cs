@@ -1,5 +1,8 @@
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Multimodal.Sdk;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Multimodal.Server;
 
@@ -23,14 +26,48 @@ public static class ServerHost
         string clip = ModelFolder(config["Models:Clip"], "tiny-clip");
         string speech = ModelFolder(config["Models:Speech"], "tiny-whisper");
 
-        builder.Services
-            .AddMultimodal(config.GetSection("Multimodal"))
-            .UseCpu()
-            .AddVisionChat(chat)          // POST /v1/chat/completions
-            .AddVisualQa(chat)            // POST /vqa
-            .AddImageCaptioner(captioner) // POST /caption
-            .AddClip(clip)                // POST /v1/embeddings, /classify, /search
-            .AddSpeechRecognizer(speech); // POST /v1/audio/*
+        // Serving: micro-batching of CLIP and captions (Serving:Batching, on by default), an embedding cache by content
+        // hash (Serving:CacheEntries, 0 = off), and traces and metrics on every pipeline.
+        var serving = config.GetSection("Serving");
+        bool batching = serving.GetValue("Batching", true);
+        int cacheEntries = serving.GetValue("CacheEntries", 0);
+        var clipBatching = serving.GetSection("Clip").Get<BatchingOptions>() ?? new BatchingOptions();
+        var captionBatching = serving.GetSection("Captioner").Get<BatchingOptions>() ?? new BatchingOptions { MaxBatchSize = 8 };
+
+        var multimodal = builder.Services.AddMultimodal(config.GetSection("Multimodal")).UseCpu();
+        multimodal.AddVisionChat(chat);                                                     // POST /v1/chat/completions
+        multimodal.AddVisualQa(chat).UseOpenTelemetry();                                    // POST /vqa
+        var captioning = multimodal.AddImageCaptioner(captioner).UseOpenTelemetry();         // POST /caption
+        var embedding = multimodal.AddClip(clip).UseOpenTelemetry();                         // POST /v1/embeddings, /classify, /search
+        multimodal.AddSpeechRecognizer(speech).UseOpenTelemetry();                          // POST /v1/audio/*
+        if (cacheEntries > 0)
+        {
+            embedding.UseCaching(cacheEntries);
+        }
+
+        if (batching)
+        {
+            embedding.UseBatching(clipBatching);
+            captioning.UseBatching(captionBatching);
+        }
+
+        // Prometheus scrapes GET /metrics; OTLP export (traces and metrics) starts when OTEL_EXPORTER_OTLP_ENDPOINT or
+        // OpenTelemetry:OtlpEndpoint names a collector.
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithMetrics(m => m.AddMeter("Multimodal.Sdk", "Multimodal.Sdk.Server", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel").AddPrometheusExporter())
+            .WithTracing(t => t.AddSource("Multimodal.Sdk"));
+        string? otlp = config["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } configured ? configured : config["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(otlp));
+        }
+
+        // Slow clients cannot hold connections: headers within 10 s, bodies at 1 KB/s or faster after 5 s.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.RequestHeadersTimeout = serving.GetValue("RequestHeadersTimeout", TimeSpan.FromSeconds(10));
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(serving.GetValue("MinRequestBodyBytesPerSecond", 1024.0), TimeSpan.FromSeconds(5));
+        });
 
         var server = config.GetSection("Server");
         builder.Services.AddMultimodalServer(server);
@@ -45,12 +82,20 @@ public static class ServerHost
 
         // Search:Index names a folder built with `mm index add --index DIR ...`: /search ranks its images, texts and audio
         // transcripts (opened read-only, so mm can keep adding while the server reads). Without it, the bundled images.
-        if (config["Search:Index"] is { Length: > 0 } index)
+        // Search:Postgres names a PostgreSQL + pgvector database instead (docker-compose.yml runs one beside the server).
+        bool indexed = false;
+        if (config["Search:Postgres"] is { Length: > 0 } postgres)
+        {
+            builder.Services.AddPostgresRetrievalStore(postgres);
+            indexed = true;
+        }
+        else if (config["Search:Index"] is { Length: > 0 } index)
         {
             builder.Services.AddMultimodal().AddRetrievalIndex(Path.GetFullPath(index), o => o.ReadOnly = true);
+            indexed = true;
         }
 
-        string? images = config["Search:Index"] is { Length: > 0 } ? null : config["Search:ImagesFolder"] switch
+        string? images = indexed ? null : config["Search:ImagesFolder"] switch
         {
             "-" => null,
             null or "" => Path.Combine(AppContext.BaseDirectory, "search-images"),
@@ -64,6 +109,7 @@ public static class ServerHost
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapMultimodal();
+        app.MapPrometheusScrapingEndpoint(); // GET /metrics
         return app;
     }
 

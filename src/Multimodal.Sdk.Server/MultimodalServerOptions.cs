@@ -44,11 +44,30 @@ public sealed class MultimodalServerOptions
     /// <summary>Gets or sets the largest request body, in bytes; a larger one is answered 413 before it is read.</summary>
     public long MaxRequestBodyBytes { get; set; } = 25L * 1024 * 1024;
 
-    /// <summary>Gets or sets how many model requests run at once; more wait in the queue (<see cref="MaxQueuedRequests"/>).</summary>
+    /// <summary>
+    /// Gets or sets how many requests run at once per pipeline (chat, visual QA, captioner, CLIP, speech); more wait in
+    /// the pipeline's queue (<see cref="MaxQueuedRequests"/>). With micro-batching (<c>UseBatching()</c>) set it at least
+    /// to the batch size, so enough requests run to fill a batch.
+    /// </summary>
     public int MaxConcurrentRequests { get; set; } = 4;
 
-    /// <summary>Gets or sets how many model requests may wait for a slot; beyond that a request is answered 429 at once.</summary>
+    /// <summary>Gets or sets how many requests may wait for a slot per pipeline; beyond that a request is answered 503 with <c>Retry-After</c> at once.</summary>
     public int MaxQueuedRequests { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets how many model requests one API key (or, without keys, one client address) may send per minute;
+    /// beyond that a request is answered 429 with <c>Retry-After</c>. 0 (the default) turns rate limiting off.
+    /// </summary>
+    public int RateLimitPerMinute { get; set; }
+
+    /// <summary>Gets or sets how many requests a key may send at once before its rate applies (the token bucket's size); 0 means <see cref="RateLimitPerMinute"/>.</summary>
+    public int RateLimitBurst { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a model request may take, waiting for a slot included; a request still running then is
+    /// cancelled (the model run stops) and answered 504. <see cref="TimeSpan.Zero"/> turns the timeout off. Default 2 minutes.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets or sets the most choices one chat request may ask for (<c>n</c>).</summary>
     public int MaxChoices { get; set; } = 8;

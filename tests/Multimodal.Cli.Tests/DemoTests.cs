@@ -20,5 +20,7 @@ public sealed class DemoTests
         Assert.DoesNotContain("describe the image.", run.Out, StringComparison.Ordinal);
         Assert.Contains("speech-en-turn-on-the-blue-light.wav", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("speech-es-cierra-la-puerta.wav", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Video understanding on green-star-and-orange-triangle-appears.mp4", run.Out, StringComparison.Ordinal);
+        Assert.Contains("audio track (Whisper): \"turn off the black light", run.Out, StringComparison.Ordinal);
     }
 }

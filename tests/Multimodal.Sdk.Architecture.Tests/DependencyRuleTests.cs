@@ -26,6 +26,9 @@ public class DependencyRuleTests
         // The HTTP side (issue 21): the server hosts capability pipelines; the remote client needs only the interfaces.
         ["Multimodal.Sdk.Server"] = ["Multimodal.Sdk.Vision", "Multimodal.Sdk.Speech", "Multimodal.Sdk.Retrieval"],
         ["Multimodal.Sdk.OpenAI"] = ["Multimodal.Sdk.Abstractions"],
+
+        // The bundled tiny models as a package (issue 24): model files plus TinyModels, which throws the SDK's ModelNotFoundException.
+        ["Multimodal.Sdk.Models.Tiny"] = ["Multimodal.Sdk.Abstractions"],
     };
 
     private static readonly string[] NativeOrtPackages =

@@ -142,7 +142,7 @@ public class ErrorStatusTests
     }
 
     [Fact]
-    public async Task RequestsBeyondTheQueueAre429()
+    public async Task RequestsBeyondThePipelinesQueueAre503WithRetryAfter()
     {
         var gate = new TaskCompletionSource();
         await using var server = await ReadyServerAsync(o => { o.MaxConcurrentRequests = 1; o.MaxQueuedRequests = 0; });
@@ -154,9 +154,10 @@ public class ErrorStatusTests
         }
 
         var response = await server.PostJsonAsync("/v1/chat/completions", Chat());
-        var error = await Http.AssertErrorAsync(response, 429, "rate_limit_exceeded");
-        Assert.Equal("requests", (string?)error["type"]);
+        var error = await Http.AssertErrorAsync(response, 503, "server_overloaded");
+        Assert.Equal("server_error", (string?)error["type"]);
         Assert.NotNull(response.Headers.RetryAfter);
+
         gate.SetResult();
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.PostJsonAsync("/v1/chat/completions", Chat())).StatusCode);

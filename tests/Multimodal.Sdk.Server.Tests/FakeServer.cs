@@ -73,8 +73,8 @@ internal sealed class FakeServer : IAsyncDisposable
         throw new TimeoutException("The server did not become ready.");
     }
 
-    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
-        Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json, CancellationToken cancellationToken = default) =>
+        Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -17,6 +17,9 @@ internal sealed class FakePipelines : IChatClient, IImageCaptioner, IVisualQa, I
 
     public int Calls;
 
+    /// <summary>The number of model calls whose cancellation token fired while they ran (a client that left, a timeout).</summary>
+    public int CancelledCalls;
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         await EnterAsync(cancellationToken);
@@ -93,7 +96,16 @@ internal sealed class FakePipelines : IChatClient, IImageCaptioner, IVisualQa, I
     private async Task EnterAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
-        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await Gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref CancelledCalls);
+            throw;
+        }
+
         if (Failure is { } e)
         {
             throw e;

@@ -101,6 +101,12 @@ public static class ClipEncoderExtensions
     public static async Task<ZeroShotLabels> EmbedLabelsAsync(this IClipEncoder encoder, IReadOnlyList<string> labels, ZeroShotOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
+        return await EmbedLabelsWithAsync(encoder.EmbedTextsAsync, labels, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Shared with the video encoder's labels: any text side of a CLIP space embeds zero-shot labels the same way.
+    internal static async Task<ZeroShotLabels> EmbedLabelsWithAsync(Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<Embedding<float>>>> embedTexts, IReadOnlyList<string> labels, ZeroShotOptions? options, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Count == 0)
         {
@@ -120,7 +126,7 @@ public static class ClipEncoderExtensions
         }
 
         var prompts = labels.SelectMany(l => templates.Select(t => t.Replace(ZeroShotOptions.LabelPlaceholder, l, StringComparison.Ordinal))).ToList();
-        var textEmbeddings = await encoder.EmbedTextsAsync(prompts, cancellationToken).ConfigureAwait(false);
+        var textEmbeddings = await embedTexts(prompts, cancellationToken).ConfigureAwait(false);
         int dim = textEmbeddings[0].Vector.Length;
         var vectors = new float[labels.Count][];
         for (int l = 0; l < labels.Count; l++)

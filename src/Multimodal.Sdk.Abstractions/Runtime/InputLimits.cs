@@ -24,6 +24,9 @@ public sealed class InputLimits
     /// <summary>Gets the default <see cref="MaxAudioDuration"/>: 12 hours.</summary>
     public static TimeSpan DefaultMaxAudioDuration { get; } = TimeSpan.FromHours(12);
 
+    /// <summary>Gets the default <see cref="MaxVideoDuration"/>: 12 hours.</summary>
+    public static TimeSpan DefaultMaxVideoDuration { get; } = TimeSpan.FromHours(12);
+
     /// <summary>
     /// Gets or sets the most bytes preprocessing may hold for one image besides the decoded pixels: the resampler's
     /// intermediate rows and filter weights, and the output tensor. An image whose resize would need more (a
@@ -33,6 +36,9 @@ public sealed class InputLimits
 
     /// <summary>Gets or sets the longest audio a pipeline accepts; longer inputs raise <see cref="InputTooLargeException"/> (audio loaded whole is also capped by the largest .NET array).</summary>
     public TimeSpan MaxAudioDuration { get; set; } = DefaultMaxAudioDuration;
+
+    /// <summary>Gets or sets the longest video a pipeline accepts (by its container's duration); longer inputs raise <see cref="InputTooLargeException"/> before any frame is decoded.</summary>
+    public TimeSpan MaxVideoDuration { get; set; } = DefaultMaxVideoDuration;
 
     /// <summary>Gets or sets the largest <see cref="GenerationOptions.MaxNewTokens"/> a call may ask for (the model's context caps it further).</summary>
     public int MaxNewTokens { get; set; } = DefaultMaxNewTokens;

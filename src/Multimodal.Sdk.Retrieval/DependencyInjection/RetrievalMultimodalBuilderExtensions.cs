@@ -35,6 +35,36 @@ public static class RetrievalMultimodalBuilderExtensions
     }
 
     /// <summary>
+    /// Adds sentence embeddings (a <see cref="SentenceEmbeddingGenerator"/> over a BERT-family model folder or hub repository,
+    /// e.g. <c>Xenova/all-MiniLM-L6-v2</c>) as the default Microsoft.Extensions.AI
+    /// <see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/> of strings. CLIP's <c>AddClip</c> registers
+    /// the same service for its text side: give one of them a name to keep both.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="modelPath">The model folder or repository id.</param>
+    /// <param name="configure">Sets token limit, normalization and batch size; optional.</param>
+    /// <returns>The pipeline's builder: add middleware with <c>Use</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    public static MultimodalPipelineBuilder<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>> AddTextEmbeddings(this IMultimodalBuilder builder, string modelPath, Action<SentenceEmbeddingOptions>? configure = null)
+        => AddTextEmbeddings(builder, null, modelPath, configure);
+
+    /// <summary>Adds sentence embeddings registered under <paramref name="name"/> (a keyed service).</summary>
+    /// <param name="builder">The builder from <c>AddMultimodal</c>.</param>
+    /// <param name="name">The service key, or <see langword="null"/> for the default registration.</param>
+    /// <param name="modelPath">The model folder or repository id.</param>
+    /// <param name="configure">Sets token limit, normalization and batch size; optional.</param>
+    /// <returns>The pipeline's builder: add middleware with <c>Use</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> or <paramref name="name"/> is empty.</exception>
+    public static MultimodalPipelineBuilder<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>> AddTextEmbeddings(this IMultimodalBuilder builder, string? name, string modelPath, Action<SentenceEmbeddingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        var options = new SentenceEmbeddingOptions();
+        configure?.Invoke(options);
+        return builder.AddPipeline<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(name, sp => new SentenceEmbeddingGenerator(sp.GetSessionFactory(), modelPath, options), modelPath);
+    }
+
+    /// <summary>
     /// Adds a <see cref="MultimodalRetriever"/> singleton over the registered <see cref="IClipEncoder"/>, the registered
     /// <see cref="IRetrievalStore"/> (<see cref="AddRetrievalIndex(IMultimodalBuilder, string, Action{EmbeddedRetrievalStoreOptions}?)"/>,
     /// PostgreSQL, or any other) and, when one is registered, the <see cref="ISpeechRecognizer"/> that transcribes audio.

@@ -38,6 +38,20 @@ public sealed class MultimodalRetriever
         _options = options?.Clone() ?? new MultimodalRetrieverOptions();
     }
 
+    /// <summary>
+    /// Creates a retriever for text-to-text search over a text embedding generator (a <see cref="SentenceEmbeddingGenerator"/>
+    /// such as all-MiniLM-L6-v2, or any Microsoft.Extensions.AI one): texts are indexed and searched; adding or searching
+    /// images or audio raises <see cref="NotSupportedException"/>.
+    /// </summary>
+    /// <param name="textEmbedder">Embeds the texts and the queries; not disposed by the retriever.</param>
+    /// <param name="store">Keeps the records; not disposed by the retriever. Its dimension must be the generator's.</param>
+    /// <param name="options">Batch size; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="textEmbedder"/> or <paramref name="store"/> is <see langword="null"/>.</exception>
+    public MultimodalRetriever(IEmbeddingGenerator<string, Embedding<float>> textEmbedder, IRetrievalStore store, MultimodalRetrieverOptions? options = null)
+        : this(new TextEmbeddingEncoder(textEmbedder ?? throw new ArgumentNullException(nameof(textEmbedder))), store, null, options)
+    {
+    }
+
     /// <summary>Gets the store the records live in.</summary>
     public IRetrievalStore Store { get; }
 

@@ -54,6 +54,7 @@ internal static class ChatCompletionsEndpoint
             completionTokens += response.Usage?.OutputTokenCount ?? 0;
         }
 
+        CountTokens(completionTokens, options.ChatModel);
         await Results.Text(new JsonObject
         {
             ["id"] = id,
@@ -104,6 +105,7 @@ internal static class ChatCompletionsEndpoint
             await SseWriter.WriteAsync(context, Chunk(id, created, model, i, new JsonObject(), finish ?? "stop")).ConfigureAwait(false);
         }
 
+        CountTokens(completionTokens, model);
         if (includeUsage)
         {
             var last = Chunk(id, created, model, 0, new JsonObject(), null);
@@ -230,6 +232,14 @@ internal static class ChatCompletionsEndpoint
                     : await DataUri.ResolveImageAsync(url, param + ".image_url.url", options, services, cancellationToken).ConfigureAwait(false);
             default:
                 throw ApiError.BadRequest($"Unsupported content part type '{type}': this model reads 'text' and 'image_url'.", param + ".type");
+        }
+    }
+
+    private static void CountTokens(long tokens, string model)
+    {
+        if (tokens > 0)
+        {
+            ServerMetrics.Tokens.Add(tokens, new KeyValuePair<string, object?>("http.route", "/v1/chat/completions"), new KeyValuePair<string, object?>("gen_ai.request.model", model));
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// Maps the multimodal server's endpoints: all of them with <see cref="MapMultimodal"/>, or group by group. Each model
-/// endpoint checks the API key (401), readiness (503), body size (413) and the request queue (429) before it runs, and
+/// endpoint checks the API key (401), readiness (503), body size (413), the per-key rate limit (429) and its pipeline's request queue (503 when full) before it runs, under the request timeout (504), and
 /// answers errors in OpenAI's shape. Needs <c>services.AddMultimodalServer()</c> and the pipelines it serves registered.
 /// </summary>
 public static class MultimodalEndpointRouteBuilderExtensions
@@ -50,7 +50,7 @@ public static class MultimodalEndpointRouteBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException"><c>AddMultimodalServer()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMultimodalChat(this IEndpointRouteBuilder endpoints) =>
-        Model(endpoints, "/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        Model(endpoints, "/v1/chat/completions", "chat", ChatCompletionsEndpoint.HandleAsync);
 
     /// <summary>Maps <c>POST /v1/audio/transcriptions</c> and <c>/v1/audio/translations</c> over the registered <see cref="ISpeechRecognizer"/>.</summary>
     /// <param name="endpoints">The application or a route group.</param>
@@ -60,8 +60,8 @@ public static class MultimodalEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapMultimodalAudio(this IEndpointRouteBuilder endpoints)
     {
         var group = Group(endpoints);
-        Model(group, "/v1/audio/transcriptions", AudioEndpoints.TranscribeAsync);
-        Model(group, "/v1/audio/translations", AudioEndpoints.TranslateAsync);
+        Model(group, "/v1/audio/transcriptions", "speech", AudioEndpoints.TranscribeAsync);
+        Model(group, "/v1/audio/translations", "speech", AudioEndpoints.TranslateAsync);
         return group;
     }
 
@@ -71,7 +71,7 @@ public static class MultimodalEndpointRouteBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException"><c>AddMultimodalServer()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMultimodalEmbeddings(this IEndpointRouteBuilder endpoints) =>
-        Model(endpoints, "/v1/embeddings", EmbeddingsEndpoint.HandleAsync);
+        Model(endpoints, "/v1/embeddings", "clip", EmbeddingsEndpoint.HandleAsync);
 
     /// <summary>Maps <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>.</summary>
     /// <param name="endpoints">The application or a route group.</param>
@@ -95,9 +95,9 @@ public static class MultimodalEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapMultimodalVision(this IEndpointRouteBuilder endpoints)
     {
         var group = Group(endpoints);
-        Model(group, "/caption", VisionEndpoints.CaptionAsync);
-        Model(group, "/vqa", VisionEndpoints.VisualQaAsync);
-        Model(group, "/classify", VisionEndpoints.ClassifyAsync);
+        Model(group, "/caption", "captioner", VisionEndpoints.CaptionAsync);
+        Model(group, "/vqa", "visual-qa", VisionEndpoints.VisualQaAsync);
+        Model(group, "/classify", "clip", VisionEndpoints.ClassifyAsync);
         return group;
     }
 
@@ -107,7 +107,7 @@ public static class MultimodalEndpointRouteBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException"><c>AddMultimodalServer()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMultimodalSearch(this IEndpointRouteBuilder endpoints) =>
-        Model(endpoints, "/search", VisionEndpoints.SearchAsync);
+        Model(endpoints, "/search", "clip", VisionEndpoints.SearchAsync);
 
     /// <summary>Maps <c>GET /healthz</c> (the process answers) and <c>GET /readyz</c> (200 once every pipeline is warm, else 503 with the reason).</summary>
     /// <param name="endpoints">The application or a route group.</param>
@@ -142,11 +142,11 @@ public static class MultimodalEndpointRouteBuilderExtensions
         return endpoints.MapGroup(string.Empty);
     }
 
-    private static IEndpointConventionBuilder Model(IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, Task> handler)
+    private static IEndpointConventionBuilder Model(IEndpointRouteBuilder endpoints, string pattern, string pipeline, Func<HttpContext, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var gate = Gate(endpoints);
-        return endpoints.MapPost(pattern, context => gate.RunAsync(context, handler));
+        return endpoints.MapPost(pattern, context => gate.RunAsync(context, handler, pipeline, pattern));
     }
 
     private static ServerGate Gate(IEndpointRouteBuilder endpoints) =>

@@ -28,6 +28,8 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     private readonly IDisposable _owner;
     private readonly ChatClientMetadata _metadata;
     private readonly ConcurrentDictionary<string, ImageFeatures> _cache = new(StringComparer.Ordinal);
+    private readonly string _mediaPrefix = "image/";
+    private readonly Func<DataContent, CancellationToken, ImageFeatures>? _encode;
 
     /// <summary>Loads a vision-language model folder with default options on the CPU.</summary>
     /// <param name="modelPath">The model folder.</param>
@@ -54,6 +56,17 @@ public sealed class VisionChatClient : IChatClient, IWarmable
         _model = model.Value;
         _owner = model;
         _metadata = Metadata(_model);
+    }
+
+    /// <summary>
+    /// Chats about another kind of media than images (Multimodal.Sdk.Video's video chat): <paramref name="mediaPrefix"/>
+    /// content (<c>video/</c>) is turned into features by <paramref name="encode"/>; the decode loop, template and cache are these.
+    /// </summary>
+    internal VisionChatClient(ModelLease<VisionLanguageModel> model, string mediaPrefix, Func<DataContent, CancellationToken, ImageFeatures> encode)
+        : this(model)
+    {
+        _mediaPrefix = mediaPrefix;
+        _encode = encode;
     }
 
     /// <summary>Gets the loaded model; tests prove sharing with it.</summary>
@@ -179,7 +192,8 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)
     {
         var (height, width) = _model.ImageSize;
-        var features = await Task.Run(() => _model.EncodeImage(ImageData.FromPixels(new byte[width * height * 3], width, height), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var blank = ImageData.FromPixels(new byte[width * height * 3], width, height);
+        var features = await Task.Run(() => _model.FramesPerVideo > 0 ? _model.EncodeVideo(Enumerable.Repeat(blank, _model.FramesPerVideo).ToList(), cancellationToken) : _model.EncodeImage(blank, cancellationToken), cancellationToken).ConfigureAwait(false);
         int[] ids = _model.BuildPrompt([_model.Message("user", [(true, null), (false, "warm up")])], 1);
         using var embeddings = _model.Embed(ids, [features]);
         await _model.GenerateAsync(ids, embeddings, _model.Settings(new GenerationOptions { MaxNewTokens = 1 }, ids.Length), cancellationToken).ConfigureAwait(false);
@@ -283,12 +297,12 @@ public sealed class VisionChatClient : IChatClient, IWarmable
                     case TextContent text:
                         parts.Add((false, text.Text));
                         break;
-                    case DataContent data when data.MediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase):
+                    case DataContent data when data.MediaType.StartsWith(_mediaPrefix, StringComparison.OrdinalIgnoreCase):
                         parts.Add((true, null));
                         images.Add(FeaturesOf(data, cancellationToken));
                         break;
                     case DataContent data:
-                        throw new ArgumentException($"Vision chat reads text and images; a message holds '{data.MediaType}' content.", nameof(messages));
+                        throw new ArgumentException($"This chat reads text and {_mediaPrefix}* content; a message holds '{data.MediaType}' content.", nameof(messages));
                     case UriContent uri:
                         throw new ArgumentException($"Images must come as DataContent bytes; the SDK does not fetch '{uri.Uri}'.", nameof(messages));
                     default:
@@ -315,8 +329,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
             return cached;
         }
 
-        var image = ImageData.FromBytes(data.Data, data.Name);
-        var features = _model.EncodeImage(image, cancellationToken);
+        var features = _encode is not null ? _encode(data, cancellationToken) : _model.EncodeImage(ImageData.FromBytes(data.Data, data.Name), cancellationToken);
         if (_cache.Count >= CacheCapacity)
         {
             _cache.Clear();

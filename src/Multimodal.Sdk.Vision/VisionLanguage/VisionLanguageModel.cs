@@ -7,7 +7,9 @@ namespace Multimodal.Sdk;
 /// The LLaVA / BLIP-2 contract shared by visual QA and vision chat: <c>vision_encoder.onnx</c> (<c>pixel_values</c> ->
 /// <c>image_features</c>), <c>embed_tokens.onnx</c> and an <c>inputs_embeds</c> decoder. A prompt is rendered with the
 /// model's chat template, each image placeholder (<c>config.image_token_index</c>) is expanded to one token per
-/// feature row, the prompt is embedded, and the image rows replace the placeholder rows in order.
+/// feature row, the prompt is embedded, and the image rows replace the placeholder rows in order. The same loop serves
+/// LLaVA-NeXT-Video's video path (<see cref="VisualMediaContract.Video"/>): <c>pixel_values_videos</c> [1, frames, 3, H, W]
+/// -> <c>video_features</c>, spliced over the expanded <c>video_token_index</c> placeholder.
 /// </summary>
 /// <remarks>Safe for concurrent use (ONNX Runtime sessions are; per-call state stays in the call).</remarks>
 internal sealed class VisionLanguageModel : IDisposable
@@ -20,15 +22,17 @@ internal sealed class VisionLanguageModel : IDisposable
     private readonly bool _typedContent;
     private readonly int? _contextLength;
     private readonly InputLimits _limits;
+    private readonly VisualMediaContract _media;
     private int _visionRuns;
 
     /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
     /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model, its chat template does not parse, or a graph breaks the contract.</exception>
-    public VisionLanguageModel(OnnxSessionFactory factory, string modelPath, string pipeline)
+    public VisionLanguageModel(OnnxSessionFactory factory, string modelPath, string pipeline, VisualMediaContract? media = null)
     {
+        _media = media ?? VisualMediaContract.Image;
         var folder = factory.OpenFolder(modelPath);
         _limits = factory.Options.Limits ?? new InputLimits();
-        folder.RequireModelType(pipeline, "llava");
+        folder.RequireModelType(pipeline, [.. _media.ModelTypes]);
         ModelPath = folder.Path;
         Tokenizer = Tokenizer.Load(folder);
         Template = LoadTemplate(folder, Tokenizer.Config);
@@ -40,17 +44,18 @@ internal sealed class VisionLanguageModel : IDisposable
         AddTokenVariable("unk_token", Tokenizer.Config.UnkToken);
 
         var config = folder.Config;
-        ImageTokenId = config.TryGetInt32("image_token_index") ?? config.TryGetInt32("image_token_id")
-            ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' names no image_token_index in config.json; the image placeholder token cannot be found.");
+        ImageTokenId = config.TryGetInt32($"{_media.Kind}_token_index") ?? config.TryGetInt32($"{_media.Kind}_token_id")
+            ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' names no {_media.Kind}_token_index in config.json; the {_media.Kind} placeholder token cannot be found.");
         ImageToken = Tokenizer.IdToToken(ImageTokenId)
-            ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' names image_token_index {ImageTokenId}, which tokenizer.json does not have.");
-        _templateVariables["image_token"] = ImageToken;
+            ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' names {_media.Kind}_token_index {ImageTokenId}, which tokenizer.json does not have.");
+        _templateVariables[$"{_media.Kind}_token"] = ImageToken;
         _contextLength = config.Section("text_config")?.TryGetInt32("max_position_embeddings") ?? Tokenizer.Config.ModelMaxLength;
 
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(folder.GetJson("preprocessor_config.json"), folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
+        var preprocessorJson = folder.GetJson(_media.PreprocessorFile);
+        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(preprocessorJson, folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
         if (_preprocessor.FixedOutputSize is null)
         {
-            throw new ModelIncompatibleException(folder.Path, "preprocessor_config.json", $"preprocessor_config.json of '{folder.Path}' does not resize to a fixed size; the vision encoder needs one.");
+            throw new ModelIncompatibleException(folder.Path, _media.PreprocessorFile, $"{_media.PreprocessorFile} of '{folder.Path}' does not resize to a fixed size; the vision encoder needs one.");
         }
 
         Generation = GenerationConfig.From(folder.TryGetJson("generation_config.json"), folder.Config);
@@ -59,18 +64,27 @@ internal sealed class VisionLanguageModel : IDisposable
             throw new ModelIncompatibleException(folder.Path, "generation_config.json", $"Model folder '{folder.Path}' names no eos_token_id in generation_config.json or config.json, so an answer would never end.");
         }
 
-        _vision = factory.Create(folder, "vision_encoder").Require(["pixel_values"], ["image_features"]);
+        _vision = factory.Create(folder, "vision_encoder").Require([_media.PixelInput], [_media.FeatureOutput]);
         try
         {
-            _preprocessor.RequireGraphSize(_vision, folder.Path);
-            var dims = _vision.Outputs["image_features"].Dimensions;
+            _preprocessor.RequireGraphSize(_vision, folder.Path, _media.PixelInput);
+            var dims = _vision.Outputs[_media.FeatureOutput].Dimensions;
             int? graphRows = dims.Length == 3 && dims[1] > 0 ? dims[1] : null;
-            ImageSeqLength = config.TryGetInt32("image_seq_length") ?? folder.TryGetJson("processor_config.json")?.TryGetInt32("image_seq_length")
-                ?? config.TryGetInt32("num_query_tokens") ?? graphRows
-                ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' gives no image_seq_length (config.json or processor_config.json) and its vision encoder has no fixed number of feature rows.");
+            var processor = folder.TryGetJson("processor_config.json");
+            string seqKey = $"{_media.Kind}_seq_length";
+            ImageSeqLength = config.TryGetInt32(seqKey) ?? processor?.TryGetInt32(seqKey)
+                ?? config.TryGetInt32("num_query_tokens") ?? (_media.Kind == "image" ? LlavaImageTokens(config, processor, ImageSize) : null) ?? graphRows
+                ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' gives no {seqKey} (config.json or processor_config.json), no patch_size to derive it from (processor_config.json or vision_config), and its vision encoder has no fixed number of feature rows.");
             if (graphRows is { } rows && rows != ImageSeqLength)
             {
-                throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' says image_seq_length {ImageSeqLength}, but onnx/vision_encoder outputs {rows} feature rows per image.");
+                throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' says {seqKey} {ImageSeqLength}, but onnx/vision_encoder outputs {rows} feature rows per {_media.Kind}.");
+            }
+
+            if (_media.Kind == "video")
+            {
+                var pixelDims = _vision.Inputs[_media.PixelInput].Dimensions;
+                FramesPerVideo = preprocessorJson.TryGetInt32("num_frames") ?? config.TryGetInt32("num_frames") ?? (pixelDims.Length == 5 && pixelDims[1] > 0 ? pixelDims[1] : (int?)null)
+                    ?? throw new ModelIncompatibleException(folder.Path, _media.PreprocessorFile, $"Model folder '{folder.Path}' gives no num_frames ({_media.PreprocessorFile} or config.json) and its vision encoder takes any number of frames.");
             }
 
             _decoder = OnnxDecoder.Open(factory, folder);
@@ -91,6 +105,27 @@ internal sealed class VisionLanguageModel : IDisposable
 
     public string ModelPath { get; }
 
+    /// <summary>
+    /// The image token count Python's <c>LlavaProcessor</c> derives when no <c>image_seq_length</c> is given (llava-1.5):
+    /// (height / patch_size) * (width / patch_size) patches of the processed image, plus
+    /// <c>num_additional_image_tokens</c> (default 1: the CLS row), minus 1 for the <c>default</c> feature strategy, which
+    /// drops the CLS row; so 576 for 336 px and patch 14. <c>patch_size</c> and the strategy come from
+    /// processor_config.json, else from config.json (<c>vision_config.patch_size</c>, <c>vision_feature_select_strategy</c>),
+    /// which is what the model itself uses when an old processor leaves the expansion to it.
+    /// </summary>
+    internal static int? LlavaImageTokens(JsonConfig config, JsonConfig? processor, (int Height, int Width) imageSize)
+    {
+        int? patch = processor?.TryGetInt32("patch_size") ?? config.Section("vision_config")?.TryGetInt32("patch_size");
+        string? strategy = processor?.TryGetString("vision_feature_select_strategy") ?? config.TryGetString("vision_feature_select_strategy");
+        if (patch is not > 0 || strategy is null)
+        {
+            return null;
+        }
+
+        int tokens = (imageSize.Height / patch.Value) * (imageSize.Width / patch.Value) + (processor?.TryGetInt32("num_additional_image_tokens") ?? 1);
+        return strategy == "default" ? tokens - 1 : tokens;
+    }
+
     public Tokenizer Tokenizer { get; }
 
     public ChatTemplate Template { get; }
@@ -100,6 +135,9 @@ internal sealed class VisionLanguageModel : IDisposable
     public int ImageTokenId { get; }
 
     public string ImageToken { get; }
+
+    /// <summary>Gets the frames the video encoder takes per video (<c>num_frames</c>); 0 for an image model.</summary>
+    public int FramesPerVideo { get; }
 
     /// <summary>Gets the number of prompt positions (and feature rows) per image.</summary>
     public int ImageSeqLength { get; }
@@ -116,7 +154,7 @@ internal sealed class VisionLanguageModel : IDisposable
         if (_typedContent || parts.Any(p => p.IsImage))
         {
             content = parts.Select(p => p.IsImage
-                ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = "image" }
+                ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = _media.Kind }
                 : (object)new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = "text", ["text"] = p.Text ?? string.Empty }).ToList();
         }
         else
@@ -131,17 +169,38 @@ internal sealed class VisionLanguageModel : IDisposable
     /// <exception cref="InputDecodeException">The image cannot be decoded.</exception>
     /// <exception cref="InputTooLargeException">The image exceeds the pixel budget.</exception>
     /// <exception cref="ModelIncompatibleException">The encoder returns another number of rows than <see cref="ImageSeqLength"/>.</exception>
-    public ImageFeatures EncodeImage(ImageData image, CancellationToken cancellationToken)
+    public ImageFeatures EncodeImage(ImageData image, CancellationToken cancellationToken) => Encode([image], cancellationToken);
+
+    /// <summary>Runs the video encoder on one video's <see cref="FramesPerVideo"/> sampled frames (<c>[1, frames, 3, H, W]</c>).</summary>
+    /// <exception cref="ArgumentException">Another number of frames than <see cref="FramesPerVideo"/>.</exception>
+    /// <exception cref="InputTooLargeException">A frame exceeds the pixel budget.</exception>
+    /// <exception cref="ModelIncompatibleException">The encoder returns another number of rows than <see cref="ImageSeqLength"/>.</exception>
+    public ImageFeatures EncodeVideo(IReadOnlyList<ImageData> frames, CancellationToken cancellationToken)
     {
-        var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, [image], cancellationToken);
+        if (frames.Count != FramesPerVideo)
+        {
+            throw new ArgumentException($"The video encoder of '{ModelPath}' takes {FramesPerVideo} frames per video, not {frames.Count}.", nameof(frames));
+        }
+
+        return Encode(frames, cancellationToken);
+    }
+
+    private ImageFeatures Encode(IReadOnlyList<ImageData> images, CancellationToken cancellationToken)
+    {
+        var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, images, cancellationToken);
+        if (_media.Kind == "video")
+        {
+            shape = [1, .. shape];
+        }
+
         using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-        using var outputs = _vision.Run(["pixel_values"], [pixelValues], ["image_features"], cancellationToken);
+        using var outputs = _vision.Run([_media.PixelInput], [pixelValues], [_media.FeatureOutput], cancellationToken);
         Interlocked.Increment(ref _visionRuns);
         var info = outputs[0].GetTensorTypeAndShape();
         var s = info.Shape;
         if (s.Length is not (2 or 3) || (s.Length == 3 && s[0] != 1))
         {
-            throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The vision encoder of '{ModelPath}' returned image_features of shape [{string.Join(", ", s)}]; [1, rows, hidden] was expected.");
+            throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The vision encoder of '{ModelPath}' returned {_media.FeatureOutput} of shape [{string.Join(", ", s)}]; [1, rows, hidden] was expected.");
         }
 
         int rows = (int)s[^2];
@@ -304,4 +363,21 @@ internal sealed class VisionLanguageModel : IDisposable
             _templateVariables[name] = value;
         }
     }
+}
+
+/// <summary>
+/// Which visual input a LLaVA-style folder takes: images (<c>model_type</c> llava, <c>pixel_values</c> ->
+/// <c>image_features</c>, <c>image_token_index</c>, <c>preprocessor_config.json</c>) or videos (llava_next_video,
+/// <c>pixel_values_videos</c> -> <c>video_features</c>, <c>video_token_index</c>, <c>video_preprocessor_config.json</c>).
+/// </summary>
+/// <param name="Kind"><c>image</c> or <c>video</c>: the content type in the chat template and the prefix of the config keys.</param>
+/// <param name="ModelTypes">The <c>model_type</c> values accepted.</param>
+/// <param name="PreprocessorFile">The preprocessing settings' file.</param>
+/// <param name="PixelInput">The vision encoder's input.</param>
+/// <param name="FeatureOutput">The vision encoder's output.</param>
+internal sealed record VisualMediaContract(string Kind, IReadOnlyList<string> ModelTypes, string PreprocessorFile, string PixelInput, string FeatureOutput)
+{
+    public static VisualMediaContract Image { get; } = new("image", ["llava"], "preprocessor_config.json", "pixel_values", "image_features");
+
+    public static VisualMediaContract Video { get; } = new("video", ["llava_next_video"], "video_preprocessor_config.json", "pixel_values_videos", "video_features");
 }

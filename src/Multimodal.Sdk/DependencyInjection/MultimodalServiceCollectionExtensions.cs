@@ -28,7 +28,10 @@ public static class MultimodalServiceCollectionExtensions
         return new MultimodalBuilder(services);
     }
 
-    /// <summary>Adds the SDK's shared services with <see cref="MultimodalOptions"/> bound from a configuration section.</summary>
+    /// <summary>
+    /// Adds the SDK's shared services with <see cref="MultimodalOptions"/> bound from a configuration section, and
+    /// <see cref="HuggingFaceHubOptions"/> from its <c>Hub</c> subsection.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">A section such as <c>configuration.GetSection("Multimodal")</c>.</param>
     /// <returns>The builder.</returns>
@@ -39,7 +42,24 @@ public static class MultimodalServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         PipelineRegistration.AddCore(services);
         services.Configure<MultimodalOptions>(configuration);
+        services.Configure<HuggingFaceHubOptions>(configuration.GetSection("Hub"));
         return new MultimodalBuilder(services);
+    }
+
+    /// <summary>
+    /// Sets where repository ids given as model paths (<c>AddClip("Xenova/clip-vit-base-patch32")</c>) are downloaded from and
+    /// cached (<see cref="HuggingFaceHubOptions"/>; by default from <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c>, <c>HF_HOME</c>, <c>HF_HUB_OFFLINE</c>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the hub's options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IMultimodalBuilder ConfigureHub(this IMultimodalBuilder builder, Action<HuggingFaceHubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
     }
 
     /// <summary>

@@ -68,6 +68,8 @@ internal static class PipelineRegistration
         services.AddOptions<MultimodalOptions>();
         services.TryAddSingleton(sp => new OnnxSessionFactory(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MultimodalOptions>>(), sp.GetServices<IOnnxExecutionProvider>()) { Services = sp });
         services.TryAddSingleton<LoadedModelCache>();
+        services.AddOptions<HuggingFaceHubOptions>();
+        services.TryAddSingleton(sp => new HuggingFaceHub(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HuggingFaceHubOptions>>().Value));
     }
 }
 

@@ -73,12 +73,23 @@ internal sealed class ModelFolder
         string? type = Config.TryGetString("model_type");
         if (type is null || !accepted.Contains(type, StringComparer.Ordinal))
         {
+            string unsupported = type is not null && UnsupportedModelTypes.TryGetValue(type, out var why) ? " " + why : string.Empty;
             throw new ModelIncompatibleException(
                 Path,
                 "config.json",
-                $"{pipeline} needs a model folder with model_type {string.Join(" or ", accepted.Select(a => $"'{a}'"))}, but '{Path}/config.json' says '{type ?? "(none)"}'.");
+                $"{pipeline} needs a model folder with model_type {string.Join(" or ", accepted.Select(a => $"'{a}'"))}, but '{Path}/config.json' says '{type ?? "(none)"}'.{unsupported}");
         }
     }
+
+    /// <summary>Real model families the SDK recognises but cannot run yet, and why (docs/model-folders.md).</summary>
+    private static readonly Dictionary<string, string> UnsupportedModelTypes = new(StringComparer.Ordinal)
+    {
+        ["idefics3"] = IdeficsUnsupported,
+        ["smolvlm"] = IdeficsUnsupported,
+        ["blip"] = "BLIP (Salesforce/blip-*) is not supported: it has no ONNX export contract the SDK knows (neither Optimum nor transformers.js exports it); only its tokenizer.json (BERT WordPiece) loads.",
+    };
+
+    private const string IdeficsUnsupported = "Idefics3 / SmolVLM is not supported yet: it needs Idefics3's image splitting (512-px tiles plus a global image, 5-D pixel_values with pixel_attention_mask) and the <row_i_col_j> / <global-img> prompt expansion; its tokenizer.json and chat template do load.";
 
     /// <summary>Gets the graphs in <c>onnx/</c> (or at the top level) as relative paths.</summary>
     public IReadOnlyList<string> ListGraphs()

@@ -266,10 +266,15 @@ internal sealed class PunctuationPreTokenizer(SplitBehavior behavior) : IPreToke
     public void PreTokenize(string text, bool atStart, List<string> output) => Punctuation.Split(text, behavior, invert: false, output);
 }
 
-/// <summary><c>Digits</c>: digits split from the rest, one by one or as runs.</summary>
+/// <summary>
+/// <c>Digits</c>: numeric characters split from the rest, one by one or as runs. Numeric is Rust's
+/// <c>char::is_numeric</c>, as huggingface/tokenizers uses: decimal digits of every script, letter numbers (Ⅻ) and
+/// other numbers (½, ²). tokenizers.js splits only ASCII 0-9 (JavaScript's <c>\d</c>); docs/model-folders.md lists it.
+/// </summary>
 internal sealed class DigitsPreTokenizer(bool individualDigits) : IPreTokenizer
 {
-    private static readonly SplitPattern Digit = new CharSplitPattern(r => Rune.GetUnicodeCategory(r) == System.Globalization.UnicodeCategory.DecimalDigitNumber);
+    private static readonly SplitPattern Digit = new CharSplitPattern(static r => Rune.GetUnicodeCategory(r)
+        is System.Globalization.UnicodeCategory.DecimalDigitNumber or System.Globalization.UnicodeCategory.LetterNumber or System.Globalization.UnicodeCategory.OtherNumber);
 
     public void PreTokenize(string text, bool atStart, List<string> output) =>
         Digit.Split(text, individualDigits ? SplitBehavior.Isolated : SplitBehavior.Contiguous, invert: false, output);

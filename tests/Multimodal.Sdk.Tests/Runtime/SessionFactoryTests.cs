@@ -72,6 +72,47 @@ public class SessionFactoryTests
     }
 
     [Fact]
+    public void CreateAllLoadsGraphsSideBySideInTheirOrder()
+    {
+        var factory = OnnxSessionFactory.Default;
+        var sessions = factory.CreateAll(factory.OpenFolder(RepoPaths.Fixtures("Models", "precisions")), ["big", "model"]);
+        try
+        {
+            Assert.Equal(["onnx/big.onnx", "onnx/model.onnx"], sessions.Select(s => s.FileName.Replace('\\', '/')));
+            Assert.Equal([4f, 4f, 4f, 4f], RunAdd(sessions[0], [0, 0, 0, 0]));
+            Assert.Equal([1f, 1f, 1f, 1f], RunAdd(sessions[1], [0, 0, 0, 0]));
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                session.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void CreateAllFailsAsAWholeNamingTheGraphThatCouldNotLoad()
+    {
+        string dir = Directory.CreateTempSubdirectory("mm-corrupt").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "onnx"));
+            File.WriteAllText(Path.Combine(dir, "config.json"), """{"model_type": "clip"}""");
+            File.Copy(RepoPaths.Fixtures("Models", "precisions", "onnx", "model.onnx"), Path.Combine(dir, "onnx", "text_model.onnx"));
+            File.WriteAllBytes(Path.Combine(dir, "onnx", "vision_model.onnx"), [1, 2, 3, 4, 5]);
+            var factory = OnnxSessionFactory.Default;
+            var ex = Assert.Throws<ModelIncompatibleException>(() => factory.CreateAll(factory.OpenFolder(dir), ["text_model", "vision_model"]));
+            Assert.Contains("could not load 'onnx/vision_model.onnx'", ex.Message.Replace('\\', '/'), StringComparison.Ordinal);
+            Assert.Throws<ModelNotFoundException>(() => factory.CreateAll(factory.OpenFolder(dir), ["text_model", "absent"]));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void OneSessionServesManyThreadsWithIdenticalResults()
     {
         var factory = new OnnxSessionFactory(new MultimodalOptions { IntraOpThreads = 1, GraphOptimization = GraphOptimization.Basic, EnableMemoryArena = false });

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.AI;
+
+namespace Multimodal.Sdk.Video.Tests.QuestionAnswering;
+
+[Collection(VideoCollection.Name)]
+public sealed class VideoQaTests(VideoWorld world, EdgeClips clips) : IDisposable
+{
+    private readonly Multimodal.Sdk.VideoQa _qa = new(TestData.Model("tiny-video-vlm"));
+
+    [Fact]
+    public async Task TheVideoIsEncodedOnceForAllItsQuestions()
+    {
+        var clip = world.Clips[0];
+        var answers = await _qa.AnswerAsync(world.PathOf(clip), ["what appears?", "how many shapes are there?", VideoQaExtensions.DescribePrompt]);
+        Assert.Equal(3, answers.Count);
+        Assert.Equal(1, _qa.VideoEncoderRuns);
+        Assert.All(answers, a => Assert.True(a.TokenCount > 0));
+    }
+
+    [Fact]
+    public async Task AClipShorterThanTheModelsFrameCountRepeatsFramesAsTheProcessorDoes()
+    {
+        string path = Path.Combine(clips.Directory, "three-frames.mp4");
+        TestData.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x64:rate=8:duration=0.375", "-pix_fmt", "yuv420p", path);
+        var answer = await _qa.AnswerAsync(path, "what appears?");
+        Assert.Equal("what appears?", answer.Question);
+    }
+
+    [Fact]
+    public async Task VideoChatTakesAVideoAsDataContentAndRefusesImages()
+    {
+        using var chat = new VideoChatClient(TestData.Model("tiny-video-vlm"));
+        var clip = world.Clips[0];
+        var video = new DataContent(await File.ReadAllBytesAsync(world.PathOf(clip)), "video/mp4");
+        var response = await chat.GetResponseAsync([new ChatMessage(ChatRole.User, [video, new TextContent("how many shapes are there?")])], new ChatOptions { MaxOutputTokens = 4 });
+        Assert.Equal(ChatRole.Assistant, response.Messages[0].Role);
+        var qa = await _qa.AnswerAsync(world.PathOf(clip), "how many shapes are there?", new VisualQaOptions { MaxNewTokens = 4 });
+        Assert.Equal(qa.Answer, response.Text.Trim());
+
+        var image = new DataContent(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png");
+        await Assert.ThrowsAsync<ArgumentException>(() => chat.GetResponseAsync([new ChatMessage(ChatRole.User, [image, new TextContent("what is it?")])]));
+    }
+
+    public void Dispose() => _qa.Dispose();
+}

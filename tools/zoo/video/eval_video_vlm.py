@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""Held-out evaluation of models/tiny-video-vlm from real files, and ONNX-vs-PyTorch parity.
+
+    tools/zoo/vision/with-openblas.sh /usr/bin/python3 tools/zoo/video/eval_video_vlm.py [--count 400]
+
+1. world.py --seed 1001 writes the held-out clips as MP4/WebM files (.zoo-data/video-heldout-s1001-n<count>);
+2. each file is decoded by the ffmpeg binary to rgb24 (every frame), 8 frames are sampled with
+   np.linspace(0, frames - 1, 8).astype(int), resized to 64x64 (Pillow bilinear), rescaled and normalized
+   (mean = std = 0.5): the SDK's preprocessing;
+3. the exported graphs answer every question of every clip (onnxruntime-node, tools/zoo/node/video-ort.mjs:
+   vision_encoder -> embed_tokens, <video> rows replaced by the video features -> decoder_model_merged, greedy,
+   stop at <|im_end|>); PyTorch (the checkpoint) answers the same prompts from the same pixels;
+4. accuracy per question type, description exact match, PyTorch/ONNX agreement and graph parity go to
+   models/tiny-video-vlm/eval.json (with --write).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import train_video_vlm as T  # noqa: E402
+import video_vlm as V  # noqa: E402
+import world  # noqa: E402
+import common  # noqa: E402
+from common import log, write_json  # noqa: E402
+
+HELDOUT_SEED = 1001
+
+
+def heldout_dir(count):
+    d = os.path.join(common.DATA, f"video-heldout-s{HELDOUT_SEED}-n{count}")
+    if not os.path.exists(os.path.join(d, "labels.jsonl")):
+        world.main(["--seed", str(HELDOUT_SEED), "--count", str(count), "--out", d, "--workers", "2"])
+    return d
+
+
+def decode(path, width, height):
+    """Every frame of the file as uint8 [n, height, width, 3] through `ffmpeg -f rawvideo -pix_fmt rgb24`."""
+    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24",
+                          "-"], check=True, capture_output=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+
+
+def preprocess(d, recs):
+    px = []
+    for r in recs:
+        frames = decode(os.path.join(d, r["file"]), r["width"], r["height"])
+        assert len(frames) == r["frames"], (r["file"], len(frames), r["frames"])
+        px.append(V.normalize(V.resize_frames(frames[V.sample_indices(len(frames))])))
+    return np.stack(px).astype(np.float32)
+
+
+def onnx_answers(tok, px, items, folder, work):
+    groups = {}
+    for k, (i, q, a) in enumerate(items):
+        groups.setdefault(len(tok.encode(T.expand(T.render(q)))), []).append(k)
+    gens = [None] * len(items)
+    # the vision encoder once over every video (chunks of 16), then one decoding run per prompt length
+    common.save_tensors(f"{work}/vis", {"pixel_values_videos": px})
+    common.node("run", os.path.join(folder, "onnx", "vision_encoder.onnx"), f"{work}/vis", f"{work}/vis_out", 16)
+    feats = common.load_tensors(f"{work}/vis_out")["video_features"]
+    for L, ks in sorted(groups.items()):
+        ids = np.array([tok.encode(T.expand(T.render(items[k][1]))) for k in ks], np.int64)
+        common.save_tensors(f"{work}/in_{L}", {"video_features": feats, "input_ids": ids,
+                                               "video_index": np.array([items[k][0] for k in ks], np.int64)})
+        r = subprocess.run(["node", os.path.join(common.NODE_DIR, "video-ort.mjs"), "vlm", folder, f"{work}/in_{L}",
+                            f"{work}/out_{L}"], capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError(r.stderr)
+        o = common.load_tensors(f"{work}/out_{L}")
+        end = tok.special_ids["<|im_end|>"]
+        for row, k in enumerate(ks):
+            g = [int(t) for t in o["generated"][row] if t >= 0]
+            gens[k] = tok.decode(g[:g.index(end)] if end in g else g)
+    return gens, feats
+
+
+@torch.no_grad()
+def parity(model, tok, px, feats_onnx, items, folder, work):
+    """Max abs differences ONNX vs PyTorch: vision encoder (on the held-out pixels), embeddings, decoder first step
+    (empty past) and a cached step."""
+    vis = V.VisionExport(V.FrozenEncoder(), model.connector).eval()
+    feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
+    diffs = {"vision_encoder.video_features": float(np.abs(feats_onnx - feats.numpy()).max())}
+    ks = list(range(min(16, len(items))))
+    L0 = len(tok.encode(T.expand(T.render(items[0][1]))))
+    ks = [k for k in range(len(items)) if len(tok.encode(T.expand(T.render(items[k][1])))) == L0][:16]
+    ids = torch.tensor([tok.encode(T.expand(T.render(items[k][1]))) for k in ks])
+    emb = model.merge(ids, feats[[items[k][0] for k in ks]], tok.special_ids["<video>"])
+    b, L = ids.shape
+    am, pos = torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1)
+    lg0, past = model.decoder(emb, am, pos)
+    nxt = model.embed_tokens(lg0[:, -1].argmax(-1)[:, None])
+    lg1, pres1 = model.decoder(nxt, torch.ones(b, L + 1, dtype=torch.long), torch.full((b, 1), L), past)
+    names = [f"past_key_values.{i}.{kv}" for i in range(V.LAYERS) for kv in ("key", "value")]
+    empty = {n: np.zeros((b, V.HEADS, 0, V.HEAD_DIM), np.float32) for n in names}
+    common.save_tensors(f"{work}/p0", {"inputs_embeds": emb.numpy(), "attention_mask": am.numpy(),
+                                       "position_ids": pos.numpy(), **empty})
+    common.save_tensors(f"{work}/p1", {"inputs_embeds": nxt.numpy(), "attention_mask": np.ones((b, L + 1), np.int64),
+                                       "position_ids": np.full((b, 1), L, np.int64),
+                                       **{n: p.numpy() for n, p in zip(names, past)}})
+    common.save_tensors(f"{work}/pe", {"input_ids": ids.numpy()})
+    for d, ref, pres in (("p0", lg0, past), ("p1", lg1, pres1)):
+        common.node("run", f"{folder}/onnx/decoder_model_merged.onnx", f"{work}/{d}", f"{work}/o_{d}")
+        o = common.load_tensors(f"{work}/o_{d}")
+        m = np.abs(o["logits"] - ref.numpy()).max()
+        for n, p in zip(names, pres):
+            m = max(m, np.abs(o[n.replace("past_key_values", "present")] - p.numpy()).max())
+        diffs[f"decoder_model_merged[{'first step, empty past' if d == 'p0' else 'cached step'}]"] = float(m)
+    common.node("run", f"{folder}/onnx/embed_tokens.onnx", f"{work}/pe", f"{work}/o_pe")
+    diffs["embed_tokens.inputs_embeds"] = float(np.abs(common.load_tensors(f"{work}/o_pe")["inputs_embeds"]
+                                                       - model.embed_tokens(ids).numpy()).max())
+    return diffs, feats
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--ckpt", default=T.CKPT)
+    ap.add_argument("--folder", default=T.OUT)
+    ap.add_argument("--write", action="store_true", help="write models/tiny-video-vlm/eval.json")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N held-out files")
+    ap.add_argument("--torch-only", type=int, default=0, metavar="N",
+                    help="only PyTorch on the first N held-out files (a progress check of a checkpoint, no ONNX)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    t0 = time.time()
+    d = heldout_dir(args.count)
+    recs = [json.loads(line) for line in open(os.path.join(d, "labels.jsonl"), encoding="utf-8")]
+    cache = d + "-pixel_values_videos.npy"
+    if os.path.exists(cache):
+        px = np.load(cache)
+    else:
+        px = preprocess(d, recs)
+        np.save(cache, px)
+    log(f"decoded and preprocessed {len(recs)} files: {tuple(px.shape)}")
+    model, tok, meta = T.load_model(args.ckpt)
+    if args.torch_only or args.limit:
+        n = args.torch_only or args.limit
+        recs, px = recs[:n], px[:n]
+    items = [(i, x["question"], x["answer"]) for i, r in enumerate(recs) for x in T.trained_questions(r)]
+    if args.torch_only:
+        with torch.no_grad():
+            vis = V.VisionExport(V.FrozenEncoder(), model.connector).eval()
+            feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
+        preds = T.greedy(model, tok, feats[[i for i, _, _ in items]], [q for _, q, _ in items])
+        log(f"step {meta['step']} pytorch", T.score(items, preds))
+        for (i, q, a), p in zip(items, preds):
+            if p != a:
+                print(f"  {recs[i]['file']}: {q} -> {p!r}, expected {a!r}")
+        return
+    work = os.path.join(common.DATA, "tiny-video-vlm-onnx")
+    opreds, feats_onnx = onnx_answers(tok, px, items, args.folder, work)
+    ores = T.score(items, opreds)
+    log("onnx", ores)
+    diffs, feats = parity(model, tok, px, feats_onnx, items, args.folder, work)
+    log("parity", diffs)
+    preds = T.greedy(model, tok, feats[[i for i, _, _ in items]], [q for _, q, _ in items])
+    res = T.score(items, preds)
+    log("pytorch", res)
+    agree = float(np.mean([a == b for a, b in zip(preds, opreds)]))
+    log(f"onnx == pytorch on {agree:.4f}; {time.time() - t0:.0f} s")
+    if not args.write:
+        return
+    by_kind = {}
+    for (i, q, a), p in zip(items, opreds):
+        if q == "describe the video.":
+            k = "two objects" if len(recs[i]["objects"]) == 2 else "one object"
+            by_kind.setdefault(k, []).append(p == a)
+    write_json(os.path.join(args.folder, "eval.json"), {
+        "model": "tiny-video-vlm",
+        "heldout": {"generator": "tools/zoo/video/world.py", "seed": HELDOUT_SEED, "count": len(recs),
+                    "files": "MP4 (H.264) and, 1 in 5, WebM (VP9), decoded by ffmpeg to rgb24"},
+        "train": {"generator_seed": T.TRAIN_SEED, "clips": meta["args"]["clips"], "torch_seed": T.SEED,
+                  "steps": meta["step"], "clips_per_step": meta["args"]["batch"],
+                  "seconds": round(meta["elapsed"]), "device": meta.get("device", "cpu")},
+        "params_trained": common.count_params(model),
+        "preprocessing": "all frames decoded (ffmpeg rgb24); 8 sampled at np.linspace(0, n - 1, 8).astype(int); "
+                         "Pillow bilinear resize to 64x64 (aspect ratio not kept); rescale 1/255; mean/std 0.5",
+        "prompt": T.render("{question}") + f"  (<video> expanded to {V.VIDEO_TOKENS} copies)",
+        "decoding": f"greedy, stop at <|im_end|>, max_new_tokens {T.MAX_NEW}",
+        "metrics": {t: {"onnx": ores[t]["accuracy"], "pytorch": res[t]["accuracy"], "questions": res[t]["questions"]}
+                    for t in res},
+        "describe_exact_match_by_clip": {k: round(float(np.mean(v)), 4) for k, v in sorted(by_kind.items())},
+        "onnx_identical_answers": round(agree, 4),
+        "parity_max_abs_diff": diffs,
+        "files": common.file_sizes(args.folder),
+        "predictions": [{"file": recs[i]["file"], "question": q, "answer": p, "expected": a}
+                        for (i, q, a), p in zip(items, opreds) if i < 60],
+    })
+    log("wrote eval.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""tiny-video-vlm: the model (LLaVA-NeXT-Video layout on the zoo's shared, frozen shapes encoder), its preprocessing
+and the pieces shared by training, export and evaluation.
+
+Video path: 8 frames sampled uniformly (np.linspace(0, total - 1, 8).astype(int)), each resized to 64x64 (Pillow
+bilinear, aspect ratio not kept), rescaled 1/255, mean = std = 0.5 -> the frozen ViT of
+models/tiny-captioner/onnx/encoder_model.onnx (+ its final LayerNorm, frozen) -> 8x8 patch grid average-pooled with
+stride 2 to 4x4 per frame (LLaVA-NeXT-Video's spatial_pool_mode "average", spatial_pool_stride 2), frames kept in
+order -> 128 tokens -> learned frame/cell position embedding -> 2-layer GELU projector -> LLaMA-style decoder.
+"""
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ZOO = os.path.dirname(HERE)
+ROOT = os.path.dirname(os.path.dirname(ZOO))
+sys.path.insert(0, os.path.join(ZOO, "vision"))
+import common  # noqa: E402  (tools/zoo/vision/common.py: ViT, checkpoints, ONNX/Node helpers)
+from common import ViT, log  # noqa: E402
+
+CAPTIONER_ENCODER = os.path.join(ROOT, "models", "tiny-captioner", "onnx", "encoder_model.onnx")
+IMAGE, PATCH = 64, 8
+V_DIM, V_LAYERS, V_HEADS = 64, 2, 4
+GRID = IMAGE // PATCH                 # 8x8 ViT patch grid
+POOL = 2                              # spatial_pool_stride
+CELLS = (GRID // POOL) ** 2           # 16 tokens per frame
+NUM_FRAMES = 8
+VIDEO_TOKENS = NUM_FRAMES * CELLS     # 128 = video_seq_length
+H, LAYERS, HEADS, INTER = 128, 3, 4, 256
+HEAD_DIM = H // HEADS
+N_POS = 256
+ROPE_THETA = 10000.0
+MEAN = STD = [0.5, 0.5, 0.5]
+
+
+# ---------------------------------------------------------------- preprocessing (what the SDK does)
+def sample_indices(total, num=NUM_FRAMES):
+    """transformers' uniform sampling: np.linspace(0, total - 1, num).astype(int)."""
+    return np.linspace(0, total - 1, num).astype(int)
+
+
+def resize_frames(frames):
+    """uint8 [n, h, w, 3] -> uint8 [n, 64, 64, 3], Pillow bilinear, aspect ratio not kept."""
+    return np.stack([np.asarray(Image.fromarray(f).resize((IMAGE, IMAGE), Image.BILINEAR)) for f in frames])
+
+
+def normalize(u8):
+    """uint8 [..., 64, 64, 3] -> float32 [..., 3, 64, 64]: x / 255, (x - 0.5) / 0.5."""
+    return common.normalize(u8, MEAN, STD)
+
+
+# ---------------------------------------------------------------- the shared frozen encoder, from its ONNX graph
+def load_frozen_encoder(path=CAPTIONER_ENCODER):
+    """(ViT, LayerNorm) of the captioner's encoder with the ONNX graph's initializers; Linear weights are the
+    transposed MatMul initializers, found through the bias Add that follows each MatMul."""
+    import onnx
+    import onnx.numpy_helper as nh
+    m = onnx.load(path)
+    inits = {t.name: nh.to_array(t) for t in m.graph.initializer}
+    consumers = {}
+    for n in m.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    state = {k: v for k, v in inits.items() if not k.startswith("onnx::")}
+    for n in m.graph.node:
+        if n.op_type != "MatMul" or n.input[1] not in inits or not n.input[1].startswith("onnx::"):
+            continue
+        add = [c for c in consumers[n.output[0]] if c.op_type == "Add"]
+        bias = [i for i in add[0].input if i in inits and i.endswith(".bias")]
+        assert len(add) == 1 and len(bias) == 1, n.name
+        state[bias[0][:-len(".bias")] + ".weight"] = inits[n.input[1]].T.copy()
+    vit = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS, stem="conv")
+    ln = nn.LayerNorm(V_DIM)
+    vit.load_state_dict({k[4:]: torch.from_numpy(np.array(v)) for k, v in state.items() if k.startswith("vit.")})
+    ln.load_state_dict({k[3:]: torch.from_numpy(np.array(v)) for k, v in state.items() if k.startswith("ln.")})
+    for p in list(vit.parameters()) + list(ln.parameters()):
+        p.requires_grad_(False)
+    return vit.eval(), ln.eval()
+
+
+class FrozenEncoder(nn.Module):
+    """pixel_values [b*f, 3, 64, 64] -> the captioner encoder's last_hidden_state [b*f, 65, 64]."""
+
+    def __init__(self, path=CAPTIONER_ENCODER):
+        super().__init__()
+        self.vit, self.ln = load_frozen_encoder(path)
+
+    def forward(self, px):
+        return self.ln(self.vit(px))
+
+
+def pool_tokens(hidden):
+    """last_hidden_state [n, 65, 64] -> [n, 16, 64]: drop CLS, 8x8 grid average-pooled with stride 2 (row-major)."""
+    n = hidden.shape[0]
+    grid = hidden[:, 1:].transpose(1, 2).reshape(n, V_DIM, GRID, GRID)
+    return F.avg_pool2d(grid, POOL, POOL).flatten(2).transpose(1, 2)
+
+
+# ---------------------------------------------------------------- the trained parts
+class Connector(nn.Module):
+    """Frame tokens -> video features [b, 128, H], frames in order (row = frame * 16 + cell).
+
+    mode "average" (LLaVA-NeXT-Video's spatial_pool_mode "average"): input the 2x2-average-pooled tokens
+    [b, 8, 16, 64]; mode "conv" (its spatial_pool_mode "conv": a learned 2x2 stride-2 convolution, here 64 -> 128
+    channels, i.e. each 2x2 patch neighbourhood concatenated and projected, like Qwen2-VL's patch merger): input the
+    full 8x8 grid [b, 8, 64, 64]. Then a learned frame + cell position embedding, LayerNorm and the Linear-GELU-Linear
+    projector (LLaVA's mlp2x_gelu)."""
+
+    def __init__(self, mode="average"):
+        super().__init__()
+        self.mode = mode
+        width = V_DIM
+        if mode == "conv":
+            width = H
+            self.pool = nn.Conv2d(V_DIM, width, POOL, POOL)
+        self.frame_pos = nn.Parameter(torch.randn(NUM_FRAMES, 1, width) * 0.02)
+        self.cell_pos = nn.Parameter(torch.randn(1, CELLS, width) * 0.02)
+        self.ln = nn.LayerNorm(width)
+        self.fc1 = nn.Linear(width, H)
+        self.fc2 = nn.Linear(H, H)
+
+    def forward(self, tokens):
+        b, f = tokens.shape[:2]
+        if self.mode == "conv":
+            grid = tokens.reshape(b * f, GRID, GRID, V_DIM).permute(0, 3, 1, 2)
+            tokens = self.pool(grid).flatten(2).transpose(1, 2).reshape(b, f, CELLS, -1)
+        x = tokens + self.frame_pos[:f] + self.cell_pos
+        x = self.ln(x).reshape(b, f * CELLS, -1)
+        return self.fc2(F.gelu(self.fc1(x)))
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotate_half(x):
+    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
+    return torch.cat([-x2, x1], -1)
+
+
+class LlamaLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.input_layernorm = RMSNorm(H)
+        self.q_proj = nn.Linear(H, H, bias=False)
+        self.k_proj = nn.Linear(H, H, bias=False)
+        self.v_proj = nn.Linear(H, H, bias=False)
+        self.o_proj = nn.Linear(H, H, bias=False)
+        self.post_attention_layernorm = RMSNorm(H)
+        self.gate_proj = nn.Linear(H, INTER, bias=False)
+        self.up_proj = nn.Linear(H, INTER, bias=False)
+        self.down_proj = nn.Linear(INTER, H, bias=False)
+
+    def forward(self, x, cos, sin, mask, pk, pv):
+        b, t, _ = x.shape
+        h = self.input_layernorm(x)
+        q = self.q_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
+        k = self.k_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
+        v = self.v_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if pk is not None:
+            k = torch.cat([pk, k], 2)
+            v = torch.cat([pv, v], 2)
+        att = (q * (1.0 / math.sqrt(HEAD_DIM))) @ k.transpose(-1, -2) + mask
+        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, H)
+        x = x + self.o_proj(y)
+        h = self.post_attention_layernorm(x)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h)), k, v
+
+
+class Decoder(nn.Module):
+    """LLaMA-style decoder, the same graph as models/tiny-vlm's (RMSNorm, RoPE from position_ids, SwiGLU)."""
+
+    def __init__(self, vocab):
+        super().__init__()
+        self.layers = nn.ModuleList([LlamaLayer() for _ in range(LAYERS)])
+        self.norm = RMSNorm(H)
+        self.lm_head = nn.Linear(H, vocab, bias=False)
+        inv = 1.0 / (ROPE_THETA ** (torch.arange(0, HEAD_DIM, 2, dtype=torch.float32) / HEAD_DIM))
+        self.register_buffer("inv_freq", inv, persistent=False)
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, past=None, mask4d=None):
+        """mask4d (training only): an additive [b, 1, t, t] mask replacing the causal + padding one."""
+        b, t, _ = inputs_embeds.shape
+        past_len = past[0].shape[2] if past is not None else 0
+        freqs = position_ids.to(torch.float32)[..., None] * self.inv_freq
+        emb = torch.cat([freqs, freqs], -1)[:, None]
+        cos, sin = emb.cos(), emb.sin()
+        if mask4d is None:
+            dev = inputs_embeds.device
+            q_idx = torch.arange(t, device=dev) + past_len
+            k_idx = torch.arange(t + past_len, device=dev)
+            causal = (k_idx[None, :] > q_idx[:, None]).to(torch.float32) * -1e9
+            pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
+            mask4d = causal[None, None] + pad
+        x = inputs_embeds
+        present = []
+        for i, layer in enumerate(self.layers):
+            pk, pv = (past[2 * i], past[2 * i + 1]) if past is not None else (None, None)
+            x, k, v = layer(x, cos, sin, mask4d, pk, pv)
+            present += [k, v]
+        return self.lm_head(self.norm(x)), present
+
+
+class TinyVideoVlm(nn.Module):
+    def __init__(self, vocab, mode="average"):
+        super().__init__()
+        self.connector = Connector(mode)
+        self.embed_tokens = nn.Embedding(vocab, H)
+        self.decoder = Decoder(vocab)
+
+    def merge(self, input_ids, feats, video_token):
+        emb = self.embed_tokens(input_ids)
+        m = (input_ids == video_token)[..., None]
+        return emb.masked_scatter(m, feats.to(emb.dtype))
+
+
+class VisionExport(nn.Module):
+    """vision_encoder.onnx: pixel_values_videos [b, f, 3, 64, 64] -> video_features [b, f * 16, H]."""
+
+    def __init__(self, encoder, connector):
+        super().__init__()
+        self.encoder = encoder
+        self.connector = connector
+
+    def forward(self, pixel_values_videos):
+        b, f = pixel_values_videos.shape[:2]
+        hidden = self.encoder(pixel_values_videos.reshape(b * f, 3, IMAGE, IMAGE))
+        if self.connector.mode == "conv":
+            return self.connector(hidden[:, 1:].reshape(b, f, GRID * GRID, V_DIM))
+        return self.connector(pool_tokens(hidden).reshape(b, f, CELLS, V_DIM))
+
+
+class EmbedExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids):
+        return self.m.embed_tokens(input_ids)
+
+
+class DecoderExport(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.d = d
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
+        logits, present = self.d(inputs_embeds, attention_mask, position_ids, list(past))
+        return (logits, *present)
