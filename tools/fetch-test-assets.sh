@@ -24,7 +24,8 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v sox >/dev/null 2>&1 || missing="$missing sox"
 command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy"
-# tests/Multimodal.Sdk.RealModels.Tests: tools/real/make_stubs.py (onnx) and tools/real/reference_pixels.py (Pillow)
+# tests/Multimodal.Sdk.RealModels.Tests: tools/real/make_stubs.py (onnx) and tools/real/reference_pixels.py (Pillow);
+# PrecisionVariantTests: tools/precisions/make_precisions.py (onnx)
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing="$missing python3-onnx"
 # The video tests generate their clips with tools/zoo/video/world.py (numpy + Pillow, espeak-ng + sox for the audio).
 /usr/bin/python3 -c "import PIL" >/dev/null 2>&1 || missing="$missing python3-pil"

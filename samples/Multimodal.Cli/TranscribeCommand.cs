@@ -56,10 +56,10 @@ internal static class TranscribeCommand
 
         return await Batch.RunAsync(io, json, clips, "audio", ["audio", "language", "time", "text"], async (clip, progress) =>
         {
-            // Without VAD the recognizer reads the file window by window (decode, downmix and resample as a stream), so
-            // memory does not grow with the file's length; VAD still needs the whole clip in memory.
+            // Both paths read the file as a stream (decode, downmix and resample block by block), so memory does not grow
+            // with the file's length: the recognizer window by window, VAD holding only the chunk it is filling.
             var (text, detected, segments) = detector is not null
-                ? Unpack(await recognizer.TranscribeWithVoiceActivityAsync(detector, ReadAudio(clip, cancellationToken), speechOptions, cancellationToken: cancellationToken))
+                ? Unpack(await recognizer.TranscribeWithVoiceActivityAsync(detector, clip, speechOptions, cancellationToken: cancellationToken))
                 : await TranscribeStreamingAsync(recognizer, clip, speechOptions, progress, cancellationToken);
             if (subtitles is not null)
             {

@@ -111,6 +111,9 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IWarma
         await DetectAsync(new AudioData(new float[16000], 16000), null, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The speech probability of every window, as the model sees the audio (tests, diagnostics).</summary>
+    /// <summary>Starts a detection over a signal fed block by block (at any rate; 8 and 16 kHz run as they are).</summary>
+    internal SileroVadPass OpenPass(int sampleRate, VoiceActivityOptions options) => new(new SileroVadStream(_session, sampleRate, _stateSize), options);
+
     internal float[] ComputeProbabilities(AudioData audio)
     {
         var probabilities = new List<float>();

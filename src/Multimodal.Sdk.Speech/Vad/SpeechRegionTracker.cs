@@ -39,6 +39,7 @@ internal sealed class SpeechRegionTracker
     private double _sumAtStart;
     private SampleRegion? _held;
     private bool _emittedAny;
+    private bool _padNextStart;
 
     public SpeechRegionTracker(VoiceActivityOptions options, int sampleRate, int window)
     {
@@ -88,8 +89,37 @@ internal sealed class SpeechRegionTracker
         }
     }
 
+    /// <summary>
+    /// Gets the earliest sample a region not yet settled can start at (padding included): the region held back for its
+    /// end padding, else the one in progress, else the current window. Audio before it is never part of a later region,
+    /// so a streaming caller may drop it.
+    /// </summary>
+    public long EarliestPendingStart => _held is { } held ? held.Start
+        : (long)Math.Max(0, (_inRegion ? _start : _window * _index) - _pad);
+
     /// <summary>Takes the next window's speech probability; adds every region that is now settled to <paramref name="settled"/>.</summary>
     public void Push(float probability, List<SampleRegion> settled)
+    {
+        PushWindow(probability, settled);
+        ReleaseHeld(settled);
+    }
+
+    // The held region waits for the next one only to split the padding between them when they are closer than twice
+    // the padding. Once no later region can start that close (silence has gone on for twice the padding), its end is
+    // known: settle it now, so that a stream does not keep it, and the audio since, until the next speech (hours of
+    // silence). The next region then gets the full padding in front, as it would have from End.
+    private void ReleaseHeld(List<SampleRegion> settled)
+    {
+        long position = _window * (_index - 1);
+        if (_held is { } held && (_inRegion ? _start : position) - held.End >= 2 * _pad)
+        {
+            settled.Add(held with { End = (long)(held.End + _pad) });
+            _held = null;
+            _padNextStart = true;
+        }
+    }
+
+    private void PushWindow(float probability, List<SampleRegion> settled)
     {
         long i = _index++;
         double sumBefore = _sum;
@@ -239,7 +269,12 @@ internal sealed class SpeechRegionTracker
                 region = region with { Start = (long)Math.Max(0, region.Start - _pad) };
             }
         }
+        else if (_padNextStart)
+        {
+            region = region with { Start = (long)Math.Max(0, region.Start - _pad) };
+        }
 
+        _padNextStart = false;
         _held = region;
     }
 

@@ -68,8 +68,9 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
     }
 
     /// <summary>
-    /// Decodes the whole stream (WAV, or what ffmpeg decodes) and transcribes its speech regions: chunks are cut from
-    /// the whole clip, so it is read to the end first.
+    /// Decodes the stream (WAV, or what ffmpeg decodes) as it reads it and transcribes its speech regions: with a Silero
+    /// detector only the open chunk and the region in progress are held, so memory does not grow with the stream's
+    /// length; another detector gets the whole clip.
     /// </summary>
     /// <param name="audio">Encoded audio; read forward from its current position, never disposed.</param>
     /// <param name="options">Language, task, timestamps and decoding settings for every chunk; <see langword="null"/> for the defaults.</param>
@@ -81,11 +82,12 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
     public override async Task<SpeechRecognitionResult> TranscribeAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        var decoded = await Task.Run(() => AudioFile.Read(audio, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
-        return await TranscribeAsync(decoded, options, cancellationToken).ConfigureAwait(false);
+        var run = new VoiceActivityTranscriber.Run();
+        return await VoiceActivityTranscriber.CollectAsync(
+            VoiceActivityTranscriber.StreamEncodedAsync(InnerRecognizer, _detector, rate => AudioReader.Open(audio, rate), options, _chunking, run, null, cancellationToken), run, options).ConfigureAwait(false);
     }
 
-    /// <summary>Decodes the whole stream and streams the segments of its speech regions, chunk by chunk.</summary>
+    /// <summary>Decodes the stream as it reads it and streams the segments of its speech regions, chunk by chunk.</summary>
     /// <param name="audio">Encoded audio; read forward from its current position, never disposed.</param>
     /// <param name="options">Language, task, timestamps and decoding settings for every chunk; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Checked while decoding, between model windows and decoding steps.</param>
@@ -96,7 +98,7 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
     public override IAsyncEnumerable<SpeechSegment> TranscribeStreamingAsync(Stream audio, SpeechRecognitionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        return StreamDecodedAsync(audio, options, cancellationToken);
+        return VoiceActivityTranscriber.StreamEncodedAsync(InnerRecognizer, _detector, rate => AudioReader.Open(audio, rate), options, _chunking, new VoiceActivityTranscriber.Run(), null, cancellationToken);
     }
 
     /// <summary>Detects the spoken language from the first chunk of speech (the whole clip when none is found).</summary>
@@ -132,15 +134,6 @@ public sealed class VoiceActivitySpeechRecognizer : DelegatingSpeechRecognizer
         }
 
         return base.GetService(serviceType, serviceKey);
-    }
-
-    private async IAsyncEnumerable<SpeechSegment> StreamDecodedAsync(Stream audio, SpeechRecognitionOptions? options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var decoded = await Task.Run(() => AudioFile.Read(audio, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
-        await foreach (var segment in TranscribeStreamingAsync(decoded, options, cancellationToken).ConfigureAwait(false))
-        {
-            yield return segment;
-        }
     }
 
     /// <inheritdoc/>

@@ -104,30 +104,203 @@ internal static class VoiceActivityTranscriber
                 continue;
             }
 
-            var result = await recognizer.TranscribeAsync(chunk, decode, cancellationToken).ConfigureAwait(false);
-            if (run.Language is null && result.Segments.Count > 0)
+            foreach (var segment in await DecodeAsync(recognizer, chunk, start, decode, run, cancellationToken).ConfigureAwait(false))
             {
-                run.Language = result.Language;
-                run.LanguageProbability = result.LanguageProbability;
-                decode.Language ??= result.Language;
-                if (string.Equals(decode.Language, "auto", StringComparison.OrdinalIgnoreCase))
-                {
-                    decode.Language = result.Language;
-                }
-            }
-
-            foreach (var s in result.Segments)
-            {
-                var from = start + Clamp(s.Start, chunk.Duration);
-                var to = start + Clamp(s.End, chunk.Duration);
-                yield return s with { Start = from, End = to < from ? from : to };
+                yield return segment;
             }
         }
     }
 
+    /// <summary>
+    /// Transcribes the speech of audio read block by block, holding only what a chunk still to come may need: the open
+    /// chunk (at most <see cref="VoiceActivityTranscriptionOptions.MaxChunkDuration"/>), a region in progress (at most
+    /// the detection's <see cref="VoiceActivityOptions.MaxSpeechDuration"/>) and their padding, never the whole clip.
+    /// The regions, chunks and segments are those of the whole-clip path on the same samples.
+    /// </summary>
+    /// <param name="recognizer">The recognizer that decodes the chunks.</param>
+    /// <param name="detector">The Silero detector.</param>
+    /// <param name="reader">Mono samples; read to the end, not disposed.</param>
+    /// <param name="options">Decoding settings for every chunk.</param>
+    /// <param name="chunking">Detection and chunking settings.</param>
+    /// <param name="run">Collects the language of the first chunk with text.</param>
+    /// <param name="bufferedSamples">Set to the most samples held at once (for tests and measurements).</param>
+    /// <param name="cancellationToken">Checked between blocks and chunks.</param>
+    public static async IAsyncEnumerable<SpeechSegment> StreamAsync(
+        ISpeechRecognizer recognizer, SileroVoiceActivityDetector detector, IAudioSampleReader reader, SpeechRecognitionOptions? options, VoiceActivityTranscriptionOptions? chunking, Run run, StrongBox<long>? bufferedSamples, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var c = Resolve(chunking);
+        SpeechRegionTracker.Validate(c.Detection!);
+        var decode = options?.Clone() ?? new SpeechRecognitionOptions();
+        int rate = reader.SampleRate;
+        using var pass = detector.OpenPass(rate, c.Detection!);
+        var window = new SampleWindow();
+        var regions = new List<SampleRegion>();
+        var closed = new List<(TimeSpan Start, TimeSpan End)>();
+        (TimeSpan Start, TimeSpan End)? open = null;
+        float[] block = new float[16 * 1024];
+        bool ended = false;
+        while (!ended)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = await Task.Run(() => reader.Read(block), cancellationToken).ConfigureAwait(false);
+            if (n > 0)
+            {
+                window.Append(block.AsSpan(0, n));
+                await Task.Run(() => pass.Process(block.AsSpan(0, n), regions), cancellationToken).ConfigureAwait(false);
+            }
+            else if (window.Origin + window.Count == 0)
+            {
+                throw new InputDecodeException("The audio holds no samples.");
+            }
+            else
+            {
+                ended = true;
+                pass.Finish(regions);
+            }
+
+            foreach (var r in regions)
+            {
+                var (start, end) = (Time(r.Start, rate), Time(r.End, rate));
+                if (open is { } o && c.PackRegions && end - o.Start <= c.MaxChunkDuration)
+                {
+                    open = (o.Start, end);
+                    continue;
+                }
+
+                if (open is { } done)
+                {
+                    closed.Add(done);
+                }
+
+                open = (start, end);
+            }
+
+            regions.Clear();
+
+            // No region still to come can join the open chunk once it could not start early enough to fit.
+            if (open is { } current && (ended || !c.PackRegions || Time(pass.EarliestPendingStart, rate) - current.Start >= c.MaxChunkDuration))
+            {
+                closed.Add(current);
+                open = null;
+            }
+
+            if (bufferedSamples is not null)
+            {
+                bufferedSamples.Value = Math.Max(bufferedSamples.Value, window.Count);
+            }
+
+            foreach (var (start, end) in closed)
+            {
+                var chunk = window.Slice(start, end, c.MaxChunkDuration, rate);
+                if (chunk.Samples.IsEmpty)
+                {
+                    continue;
+                }
+
+                foreach (var segment in await DecodeAsync(recognizer, chunk, start, decode, run, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return segment;
+                }
+            }
+
+            closed.Clear();
+            long keep = pass.EarliestPendingStart;
+            if (open is { } stillOpen)
+            {
+                keep = Math.Min(keep, (long)Math.Round(stillOpen.Start.TotalSeconds * rate));
+            }
+
+            window.DropBefore(keep);
+        }
+    }
+
+    /// <summary>
+    /// Transcribes the speech of encoded audio opened by <paramref name="open"/>: streamed at 16 kHz with bounded memory
+    /// when the detector is (or wraps) Silero, decoded whole for any other detector (the interface takes whole clips).
+    /// </summary>
+    public static async IAsyncEnumerable<SpeechSegment> StreamEncodedAsync(
+        ISpeechRecognizer recognizer, IVoiceActivityDetector detector, Func<int?, IAudioSampleReader> open, SpeechRecognitionOptions? options, VoiceActivityTranscriptionOptions? chunking, Run run, StrongBox<long>? bufferedSamples, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var silero = detector.GetService(typeof(SileroVoiceActivityDetector)) as SileroVoiceActivityDetector;
+        using var reader = await Task.Run(() => open(silero is null ? null : StreamingRate), cancellationToken).ConfigureAwait(false);
+        IAsyncEnumerable<SpeechSegment> segments;
+        if (silero is not null)
+        {
+            segments = StreamAsync(recognizer, silero, reader, options, chunking, run, bufferedSamples, cancellationToken);
+        }
+        else
+        {
+            var audio = await Task.Run(() => AudioFile.ReadAll(reader, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (audio.Samples.IsEmpty)
+            {
+                throw new InputDecodeException("The audio holds no samples.");
+            }
+
+            if (bufferedSamples is not null)
+            {
+                bufferedSamples.Value = audio.Samples.Length;
+            }
+
+            segments = StreamAsync(recognizer, detector, audio, options, chunking, run, cancellationToken);
+        }
+
+        await foreach (var segment in segments.ConfigureAwait(false))
+        {
+            yield return segment;
+        }
+    }
+
+    /// <summary>The rate streamed audio is decoded to: Silero's own and the recognizers'.</summary>
+    private const int StreamingRate = 16000;
+
+    private static TimeSpan Time(long sample, int rate) => TimeSpan.FromTicks((long)Math.Round((double)sample * TimeSpan.TicksPerSecond / rate));
+
+    private static async Task<IReadOnlyList<SpeechSegment>> DecodeAsync(
+        ISpeechRecognizer recognizer, AudioData chunk, TimeSpan start, SpeechRecognitionOptions decode, Run run, CancellationToken cancellationToken)
+    {
+        var result = await recognizer.TranscribeAsync(chunk, decode, cancellationToken).ConfigureAwait(false);
+        if (run.Language is null && result.Segments.Count > 0)
+        {
+            run.Language = result.Language;
+            run.LanguageProbability = result.LanguageProbability;
+            decode.Language ??= result.Language;
+            if (string.Equals(decode.Language, "auto", StringComparison.OrdinalIgnoreCase))
+            {
+                decode.Language = result.Language;
+            }
+        }
+
+        var segments = new List<SpeechSegment>(result.Segments.Count);
+        foreach (var s in result.Segments)
+        {
+            var from = start + Clamp(s.Start, chunk.Duration);
+            var to = start + Clamp(s.End, chunk.Duration);
+            segments.Add(s with { Start = from, End = to < from ? from : to });
+        }
+
+        return segments;
+    }
+
     private static TimeSpan Clamp(TimeSpan t, TimeSpan max) => t < TimeSpan.Zero ? TimeSpan.Zero : t > max ? max : t;
 
-    private sealed class Run
+    /// <summary>Collects streamed segments into one result as <see cref="TranscribeAsync"/> does.</summary>
+    public static async Task<SpeechRecognitionResult> CollectAsync(IAsyncEnumerable<SpeechSegment> segments, Run run, SpeechRecognitionOptions? options)
+    {
+        var list = new List<SpeechSegment>();
+        await foreach (var segment in segments.ConfigureAwait(false))
+        {
+            list.Add(segment);
+        }
+
+        return new SpeechRecognitionResult(
+            string.Join(' ', list.Select(s => s.Text).Where(t => t.Length > 0)),
+            run.Language ?? LanguageOrEmpty(options),
+            run.Language is null ? 0f : run.LanguageProbability,
+            list);
+    }
+
+    /// <summary>What one transcription learns as it goes: the language of the first chunk with text.</summary>
+    internal sealed class Run
     {
         public string? Language { get; set; }
 

@@ -2,7 +2,7 @@ namespace Multimodal.Sdk;
 
 /// <summary>
 /// How VAD-driven transcription (<see cref="VoiceActivitySpeechRecognizer"/>,
-/// <see cref="VoiceActivityRecognizerExtensions.TranscribeWithVoiceActivityAsync"/>) turns speech regions into the
+/// <see cref="VoiceActivityRecognizerExtensions"/>) turns speech regions into the
 /// chunks the recognizer decodes.
 /// </summary>
 /// <remarks>Not safe for concurrent mutation; callers copy it at the start of a call.</remarks>
