@@ -48,6 +48,12 @@ internal sealed class VisionLanguageModel : IDisposable
             ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' names no {_media.Kind}_token_index in config.json; the {_media.Kind} placeholder token cannot be found.");
         ImageToken = Tokenizer.IdToToken(ImageTokenId)
             ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"config.json of '{folder.Path}' names {_media.Kind}_token_index {ImageTokenId}, which tokenizer.json does not have.");
+        if (Tokenizer.Encode(ImageToken, addSpecialTokens: false) is not [var placeholderId] || placeholderId != ImageTokenId)
+        {
+            // Otherwise the placeholder splits into pieces in every prompt and the first request fails on the count.
+            throw new ModelIncompatibleException(folder.Path, "tokenizer.json", $"tokenizer.json of '{folder.Path}' does not keep the {_media.Kind} placeholder '{ImageToken}' as one token (id {ImageTokenId}, config.json's {_media.Kind}_token_index): it must be one of its added_tokens.");
+        }
+
         _templateVariables[$"{_media.Kind}_token"] = ImageToken;
         _contextLength = config.Section("text_config")?.TryGetInt32("max_position_embeddings") ?? Tokenizer.Config.ModelMaxLength;
 
