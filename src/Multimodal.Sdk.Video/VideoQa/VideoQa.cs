@@ -48,19 +48,7 @@ public sealed class VideoQa : IVideoQa, IWarmable
     public async Task<IReadOnlyList<VisualQaResult>> AnswerAsync(string path, IReadOnlyList<string> questions, VisualQaOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentNullException.ThrowIfNull(questions);
-        if (questions.Count == 0)
-        {
-            throw new ArgumentException("At least one question is needed.", nameof(questions));
-        }
-
-        for (int i = 0; i < questions.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(questions[i]))
-            {
-                throw new ArgumentException($"Question {i} is empty; ask something about the video.", nameof(questions));
-            }
-        }
+        VisualQa.RequireQuestions(questions, "video");
 
         var settingsOptions = options?.Clone();
         var features = await VideoLanguageFrames.EncodeAsync(_model, _decoder, path, cancellationToken).ConfigureAwait(false);

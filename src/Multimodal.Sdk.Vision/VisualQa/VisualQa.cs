@@ -48,6 +48,17 @@ public sealed class VisualQa : IVisualQa, IWarmable
     public async Task<IReadOnlyList<VisualQaResult>> AnswerAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
+        RequireQuestions(questions, "image");
+
+        var settingsOptions = options?.Clone();
+        return await Task.Run(() => AnswerCoreAsync(image, questions, settingsOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a question list for image or video QA: at least one question, none empty.</summary>
+    /// <param name="questions">The questions.</param>
+    /// <param name="subject">What they are about (<c>image</c>, <c>video</c>), for the message.</param>
+    internal static void RequireQuestions(IReadOnlyList<string> questions, string subject)
+    {
         ArgumentNullException.ThrowIfNull(questions);
         if (questions.Count == 0)
         {
@@ -58,12 +69,9 @@ public sealed class VisualQa : IVisualQa, IWarmable
         {
             if (string.IsNullOrWhiteSpace(questions[i]))
             {
-                throw new ArgumentException($"Question {i} is empty; ask something about the image.", nameof(questions));
+                throw new ArgumentException($"Question {i} is empty; ask something about the {subject}.", nameof(questions));
             }
         }
-
-        var settingsOptions = options?.Clone();
-        return await Task.Run(() => AnswerCoreAsync(image, questions, settingsOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
