@@ -45,15 +45,64 @@ function summary(label, clients, r) {
   return { label, clients, rps: round(r.requests.total / r.duration), total: r.requests.total, seconds: round(r.duration), p50: round(percentile(t, 0.5)), p95: round(percentile(t, 0.95)), p99: round(percentile(t, 0.99)), errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, statuses };
 }
 
+// Where a request's time goes, from the server's own /metrics (Prometheus) before and after a run: mean server-side
+// request time, mean model call (preprocessing + ONNX Runtime; with batching, one call is one batch), mean batch size,
+// mean queue wait and mean batch run. Means over the measured run only (the difference of two scrapes).
+async function scrape(url) {
+  const totals = {};
+  try {
+    const text = await (await fetch(url + '/metrics')).text();
+    for (const line of text.split('\n')) {
+      const m = /^(\w+)_(sum|count)\{([^}]*)\} ([0-9.eE+-]+)/.exec(line);
+      if (!m) continue;
+      const [, name, kind, labels, value] = m;
+      if (name === 'http_server_request_duration_seconds' && !labels.includes('http_route="/v1/embeddings"')) continue;
+      if (name === 'gen_ai_client_operation_duration_seconds' && !labels.includes('embeddings')) continue;
+      if (name.startsWith('multimodal_batch') && !labels.includes('clip.image')) continue;
+      const key = `${name}_${kind}`;
+      totals[key] = (totals[key] ?? 0) + Number(value);
+    }
+  } catch { /* a server without /metrics: no breakdown */ }
+  return totals;
+}
+
+function stages(before, after) {
+  const mean = (name, scale = 1) => {
+    const n = (after[name + '_count'] ?? 0) - (before[name + '_count'] ?? 0);
+    return n > 0 ? Math.round((((after[name + '_sum'] ?? 0) - (before[name + '_sum'] ?? 0)) / n) * scale * 10) / 10 : null;
+  };
+  return {
+    server_ms: mean('http_server_request_duration_seconds', 1000),
+    model_call_ms: mean('gen_ai_client_operation_duration_seconds', 1000),
+    batch_size: mean('multimodal_batch_size'),
+    queue_wait_ms: mean('multimodal_batch_queue_wait_seconds', 1000),
+    batch_ms: mean('multimodal_batch_duration_seconds', 1000),
+  };
+}
+
+// CPU seconds the server process has used (user + system, in clock ticks of 10 ms): the CPU a request costs does not
+// depend on how busy the machine is, unlike requests/s, so it says what a quiet machine's throughput ratio would be.
+function cpuMs(pid) {
+  if (!pid) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch { return null; }
+}
+
 if (mode === 'sweep') {
   const [on, off, image, seconds, ...clients] = args;
   const request = embeddingImage(image);
+  const pids = { on: process.env.PID_ON, off: process.env.PID_OFF };
   for (const c of clients.map(Number)) {
     for (const [label, url] of [['on', on], ['off', off]]) {
       // A short warm-up at this concurrency, then the measured run.
-      await run({ url, connections: c, duration: 1, requests: [request], timeout: 60 });
-      const r = await run({ url, connections: c, duration: Number(seconds), requests: [request], timeout: 60 });
-      console.log(JSON.stringify(summary(label, c, r)));
+      await run({ url, connections: c, duration: Number(process.env.WARMUP ?? 1), requests: [request], timeout: 120 });
+      const before = await scrape(url);
+      const cpuBefore = cpuMs(pids[label]);
+      const r = await run({ url, connections: c, duration: Number(seconds), requests: [request], timeout: 120 });
+      const cpu = cpuBefore === null || r.requests.total === 0 ? null : Math.round(((cpuMs(pids[label]) - cpuBefore) / r.requests.total) * 10) / 10;
+      console.log(JSON.stringify({ ...summary(label, c, r), cpu_ms_per_request: cpu, ...stages(before, await scrape(url)) }));
     }
   }
 } else if (mode === 'soak') {

@@ -13,7 +13,7 @@ namespace Multimodal.Sdk;
 /// Safe for concurrent use. Owns its ONNX Runtime sessions; dispose it to release them. The zero-shot logit scale
 /// is the trained one, read from the combined graph when the folder has it (the config only holds its initial value).
 /// </remarks>
-public sealed class ClipEncoder : IClipEncoder, IWarmable
+public sealed class ClipEncoder : IClipEncoder, IWarmable, IImageBatchPreparer
 {
     private const int MaxBatch = 32;
 
@@ -163,6 +163,13 @@ public sealed class ClipEncoder : IClipEncoder, IWarmable
             : serviceType == typeof(ClipEncoderMetadata) ? _metadata
             : serviceType.IsInstanceOfType(this) ? this
             : null;
+    }
+
+    ImageData IImageBatchPreparer.Prepare(ImageData image, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ImageBatch.Prepare(_preprocessor, image);
     }
 
     async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)

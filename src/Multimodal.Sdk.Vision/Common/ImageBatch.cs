@@ -41,6 +41,34 @@ internal static class ImageBatch
         return (data, [images.Count, 3, size.Height, size.Width]);
     }
 
+    /// <summary>
+    /// Decodes, resizes and crops one image to the tensor's size (<see cref="ImagePreprocessor.ResizeAndCrop(ReadOnlySpan{byte})"/>),
+    /// keeping its name; the image itself when it already is at that size or the configuration pads.
+    /// </summary>
+    /// <exception cref="InputDecodeException">The image cannot be read or decoded; the message names it.</exception>
+    /// <exception cref="InputTooLargeException">The image exceeds the pixel budget.</exception>
+    public static ImageData Prepare(ImagePreprocessor preprocessor, ImageData image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var size = preprocessor.FixedOutputSize;
+        if (!image.RgbPixels.IsEmpty && size == (image.Height, image.Width))
+        {
+            return image;
+        }
+
+        try
+        {
+            var prepared = !image.RgbPixels.IsEmpty ? preprocessor.ResizeAndCrop(image.RgbPixels.Span, image.Width, image.Height)
+                : image.FilePath is { } path ? preprocessor.ResizeAndCrop(ReadFile(path))
+                : preprocessor.ResizeAndCrop(image.EncodedBytes.Span);
+            return prepared is { } p ? ImageData.FromPixels(p.Rgb, p.Width, p.Height, image.Name) : image;
+        }
+        catch (InputDecodeException ex) when (image.Name is not null && !ex.Message.Contains(image.Name, StringComparison.Ordinal))
+        {
+            throw new InputDecodeException($"'{image.Name}': {ex.Message}", ex);
+        }
+    }
+
     private static void PreprocessOne(ImagePreprocessor preprocessor, IReadOnlyList<ImageData> images, int i, Span<float> destination)
     {
         var image = images[i] ?? throw new ArgumentNullException(nameof(images), $"Image {i} is null.");

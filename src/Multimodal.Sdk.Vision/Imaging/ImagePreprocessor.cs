@@ -215,6 +215,60 @@ internal sealed class ImagePreprocessor
         return (outHeight, outWidth);
     }
 
+    /// <summary>
+    /// Decodes, resizes and crops an image to the tensor's size as 8-bit RGB, the step of <see cref="Preprocess(ReadOnlySpan{byte}, Span{float})"/>
+    /// before normalization. Preprocessing the result gives exactly the tensor of the original (an image already at the
+    /// target size is not resized again), so a batch can be prepared image by image on the callers' threads.
+    /// </summary>
+    /// <returns>The pixels and their size, or <see langword="null"/> when this configuration cannot be split so (the crop pads).</returns>
+    /// <exception cref="InputDecodeException">The bytes are not a decodable image.</exception>
+    /// <exception cref="InputTooLargeException">The image claims more pixels than the budget, or resizing it needs more than <see cref="MaxIntermediateBytes"/>.</exception>
+    public (byte[] Rgb, int Width, int Height)? ResizeAndCrop(ReadOnlySpan<byte> encoded)
+    {
+        using var image = _decoder.Decode(encoded);
+        return ResizeAndCrop(image.Pixels, image.Width, image.Height);
+    }
+
+    /// <summary>Resizes and crops decoded 8-bit RGB pixels to the tensor's size (see <see cref="ResizeAndCrop(ReadOnlySpan{byte})"/>).</summary>
+    /// <returns>The pixels and their size, or <see langword="null"/> when the crop pads.</returns>
+    /// <exception cref="InputTooLargeException">Resizing the image needs more than <see cref="MaxIntermediateBytes"/>.</exception>
+    public (byte[] Rgb, int Width, int Height)? ResizeAndCrop(ReadOnlySpan<byte> rgb, int width, int height)
+    {
+        var (resizedHeight, resizedWidth) = GetResizedSize(height, width);
+        var (outHeight, outWidth) = Config.DoCenterCrop ? (Config.CropHeight, Config.CropWidth) : (resizedHeight, resizedWidth);
+        CheckTensorSize(width, height, outHeight, outWidth);
+        int offsetY = Config.DoCenterCrop ? FloorHalf(resizedHeight - outHeight) : 0;
+        int offsetX = Config.DoCenterCrop ? FloorHalf(resizedWidth - outWidth) : 0;
+        if (offsetY < 0 || offsetX < 0 || GetResizedSize(outHeight, outWidth) != (outHeight, outWidth))
+        {
+            return null;
+        }
+
+        var result = new byte[outWidth * outHeight * 3];
+        if (resizedWidth == width && resizedHeight == height)
+        {
+            for (int y = 0; y < outHeight; y++)
+            {
+                rgb.Slice((((offsetY + y) * width) + offsetX) * 3, outWidth * 3).CopyTo(result.AsSpan(y * outWidth * 3));
+            }
+        }
+        else
+        {
+            long needed = (long)result.Length + PillowResampler.IntermediateBytes(width, height, resizedWidth, resizedHeight, Config.Resample, outWidth, outHeight);
+            if (needed > MaxIntermediateBytes)
+            {
+                throw new InputTooLargeException(
+                    string.Create(CultureInfo.InvariantCulture, $"Resizing the {width} x {height} image to {resizedWidth} x {resizedHeight} needs {needed} bytes of intermediate buffers, more than the budget of {MaxIntermediateBytes} (MultimodalOptions.Limits.MaxIntermediateBytes); its aspect ratio is too extreme."),
+                    needed,
+                    MaxIntermediateBytes);
+            }
+
+            PillowResampler.Resize(rgb, width, height, resizedWidth, resizedHeight, Config.Resample, result, offsetX, offsetY, outWidth, outHeight, UseSimd);
+        }
+
+        return (result, outWidth, outHeight);
+    }
+
     /// <summary>Decodes and preprocesses several images into one <c>[b, 3, H, W]</c> tensor, ready for <c>OrtValue.CreateTensorValueFromMemory</c>.</summary>
     /// <exception cref="InputDecodeException">An image is not decodable; the message names its index.</exception>
     /// <exception cref="InputTooLargeException">An image claims more pixels than the budget.</exception>

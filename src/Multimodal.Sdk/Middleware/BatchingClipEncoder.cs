@@ -28,7 +28,11 @@ public sealed class BatchingClipEncoder : DelegatingClipEncoder
         : base(innerEncoder)
     {
         options ??= new BatchingOptions();
-        _images = new MicroBatcher<ImageData, Embedding<float>>("clip.image", modelId, options, (batch, ct) => InnerEncoder.EmbedImagesAsync(batch, ct));
+        // Decoding and resizing happen on each caller's thread before its images join a batch, when the encoder can split
+        // them off (the ONNX Runtime CLIP encoder can): the batch then holds only the model run.
+        var preparer = innerEncoder.GetService(typeof(IImageBatchPreparer)) as IImageBatchPreparer;
+        _images = new MicroBatcher<ImageData, Embedding<float>>(
+            "clip.image", modelId, options, (batch, ct) => InnerEncoder.EmbedImagesAsync(batch, ct), preparer is null ? null : preparer.Prepare);
         _texts = new MicroBatcher<string, Embedding<float>>("clip.text", modelId, options, (batch, ct) => InnerEncoder.EmbedTextsAsync(batch, ct));
     }
 

@@ -2,8 +2,8 @@ namespace Multimodal.Sdk;
 
 /// <summary>
 /// How <c>UseBatching()</c> gathers concurrent calls of one pipeline into one model batch: at most
-/// <see cref="MaxBatchSize"/> items, waiting at most <see cref="MaxWait"/> for more once the first has arrived, with at
-/// most <see cref="MaxQueueLength"/> items waiting (beyond that a call fails at once with
+/// <see cref="MaxBatchSize"/> items, taken as soon as a batch slot is free (what queued while the previous batch ran),
+/// with at most <see cref="MaxQueueLength"/> items waiting (beyond that a call fails at once with
 /// <see cref="PipelineBusyException"/>). Bind it from configuration (<c>Server:Batching:Clip</c> in the sample server) or
 /// set it in code.
 /// </summary>
@@ -14,8 +14,9 @@ public sealed class BatchingOptions
     public int MaxBatchSize { get; set; } = 16;
 
     /// <summary>
-    /// Gets or sets how long a batch that is not full waits for more items after its first one. Default 2 ms: under load
-    /// the queue fills while the previous batch runs, so the wait is rarely what limits a batch.
+    /// Gets or sets how long a batch that is not full waits for more items while another batch is still running (with
+    /// <see cref="MaxConcurrentBatches"/> above 1). Default 2 ms. An idle model never waits: the first call after a
+    /// quiet spell runs at once, and under load the next batch fills while the current one runs.
     /// </summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(2);
 

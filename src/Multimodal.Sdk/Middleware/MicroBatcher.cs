@@ -5,9 +5,10 @@ namespace Multimodal.Sdk;
 
 /// <summary>
 /// Gathers items that concurrent callers enqueue into batches for one run function, and routes each result back to its
-/// caller. One dispatcher loop takes up to <see cref="BatchingOptions.MaxBatchSize"/> live items (waiting at most
-/// <see cref="BatchingOptions.MaxWait"/> for more) whenever a batch slot is free, so under load the queue fills while
-/// the previous batch runs and batches grow by themselves.
+/// caller. One dispatcher loop takes up to <see cref="BatchingOptions.MaxBatchSize"/> live items whenever a batch slot is
+/// free and runs them at once: under load the queue fills while the previous batch runs, so batches grow by themselves,
+/// and an idle model never waits for company. Only while another batch is still running (more than one concurrent
+/// batch) does a batch that is not full wait up to <see cref="BatchingOptions.MaxWait"/> for more items.
 /// </summary>
 /// <remarks>
 /// Safe for concurrent use. Per caller: a cancelled token completes that caller's task at once and drops its item if
@@ -18,6 +19,7 @@ namespace Multimodal.Sdk;
 internal sealed class MicroBatcher<TItem, TResult> : IDisposable
 {
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _run;
+    private readonly Func<TItem, CancellationToken, TItem>? _prepare;
     private readonly BatchingOptions _options;
     private readonly string _pipeline;
     private readonly TagList _tags;
@@ -26,9 +28,20 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private int _depth;
+    private int _running;
 
-    public MicroBatcher(string pipeline, string? modelId, BatchingOptions options, Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> run)
+    /// <param name="pipeline">The pipeline's name in metrics and messages.</param>
+    /// <param name="modelId">The model's name in metrics, or <see langword="null"/>.</param>
+    /// <param name="options">Batch size, wait, queue length and concurrent batches.</param>
+    /// <param name="run">Runs one batch; returns one result per item, in order.</param>
+    /// <param name="prepare">
+    /// Per-item work done on the caller's thread before the item is queued (decoding and resizing an image), so the
+    /// batch itself holds only the model run and items are prepared while the previous batch runs; <see langword="null"/>
+    /// for none. An exception it throws goes to that caller alone.
+    /// </param>
+    public MicroBatcher(string pipeline, string? modelId, BatchingOptions options, Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> run, Func<TItem, CancellationToken, TItem>? prepare = null)
     {
+        _prepare = prepare;
         _options = options.Clone();
         _options.Validate();
         _pipeline = pipeline;
@@ -53,11 +66,27 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        if (_prepare is not null)
+        {
+            // A full queue refuses before the (costly) preparation; the reservation below is the exact check.
+            if (Volatile.Read(ref _depth) + items.Count > _options.MaxQueueLength)
+            {
+                throw Busy();
+            }
+
+            var prepared = new TItem[items.Count];
+            for (int i = 0; i < items.Count; i++)
+            {
+                prepared[i] = _prepare(items[i], cancellationToken);
+            }
+
+            items = prepared;
+        }
+
         if (Interlocked.Add(ref _depth, items.Count) > _options.MaxQueueLength)
         {
             Interlocked.Add(ref _depth, -items.Count);
-            throw new PipelineBusyException(
-                $"The {_pipeline} pipeline's batch queue is full ({_options.MaxQueueLength} items waiting); retry shortly.", _options.RetryAfter);
+            throw Busy();
         }
 
         ServingMetrics.QueueDepth.Add(items.Count, _tags);
@@ -118,7 +147,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
                 await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 var batch = new List<Pending>(_options.MaxBatchSize);
                 Take(reader, batch);
-                if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
+                if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero && Volatile.Read(ref _running) > 0)
                 {
                     await FillAsync(reader, batch).ConfigureAwait(false);
                 }
@@ -129,7 +158,17 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
                     continue;
                 }
 
-                _ = Task.Run(() => RunBatchAsync(batch));
+                Interlocked.Increment(ref _running);
+                if (_options.MaxConcurrentBatches == 1)
+                {
+                    // One batch at a time: the loop runs it itself (one thread hop less per batch, which a busy machine
+                    // makes costly) and takes the next batch from what queued meanwhile.
+                    await RunBatchAsync(batch).ConfigureAwait(false);
+                }
+                else
+                {
+                    _ = Task.Run(() => RunBatchAsync(batch));
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -182,6 +221,9 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
         }
     }
 
+    private PipelineBusyException Busy() => new(
+        $"The {_pipeline} pipeline's batch queue is full ({_options.MaxQueueLength} items waiting); retry shortly.", _options.RetryAfter);
+
     private void Dequeued(int count)
     {
         Interlocked.Add(ref _depth, -count);
@@ -209,9 +251,16 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
                     null);
             }
 
+            long started = Stopwatch.GetTimestamp();
+            foreach (var p in batch)
+            {
+                ServingMetrics.QueueWait.Record(Stopwatch.GetElapsedTime(p.Enqueued, started).TotalSeconds, _tags);
+            }
+
             try
             {
                 var results = await RunCoreAsync(batch.Select(p => p.Item).ToList(), batchCancel.Token).ConfigureAwait(false);
+                ServingMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _tags);
                 for (int i = 0; i < batch.Count; i++)
                 {
                     batch[i].Tcs.TrySetResult(results[i]);
@@ -269,6 +318,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
                 p.Dispose();
             }
 
+            Interlocked.Decrement(ref _running);
             _slots.Release();
         }
     }
@@ -297,6 +347,8 @@ internal sealed class MicroBatcher<TItem, TResult> : IDisposable
         }
 
         public TItem Item { get; }
+
+        public long Enqueued { get; } = Stopwatch.GetTimestamp();
 
         public CancellationToken Token { get; }
 

@@ -44,13 +44,45 @@ public class BatchingMiddlewareTests
     }
 
     [Fact]
-    public async Task MaxWaitGathersCallsThatArriveSoonAfterTheFirst()
+    public async Task WhileABatchRunsAFreeSlotWaitsMaxWaitForMoreCalls()
+    {
+        var inner = new RecordingClipEncoder();
+        using var batching = new BatchingClipEncoder(inner, new BatchingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.FromSeconds(2), MaxConcurrentBatches = 2 });
+        var first = batching.EmbedTextsAsync(["first"]);
+        await inner.WaitStartedAsync();
+        var calls = new List<Task<IReadOnlyList<Embedding<float>>>>();
+        for (int i = 0; i < 8; i++)
+        {
+            calls.Add(batching.EmbedTextsAsync([$"t{i}"]));
+            await Task.Delay(20);
+        }
+
+        inner.Release(2);
+        await Task.WhenAll(calls.Prepend(first)).WaitAsync(Timeout);
+        Assert.Equal([1, 8], inner.BatchSizes);
+    }
+
+    [Fact]
+    public async Task AnIdleModelRunsTheFirstCallAtOnceWithoutWaitingMaxWait()
     {
         var inner = new RecordingClipEncoder { Blocking = false };
-        using var batching = new BatchingClipEncoder(inner, new BatchingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.FromSeconds(2) });
-        var calls = Enumerable.Range(0, 8).Select(i => batching.EmbedTextsAsync([$"t{i}"])).ToList();
-        await Task.WhenAll(calls).WaitAsync(Timeout);
-        Assert.Equal([8], inner.BatchSizes);
+        using var batching = new BatchingClipEncoder(inner, new BatchingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.FromSeconds(30) });
+        await batching.EmbedTextsAsync(["alone"]).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1], inner.BatchSizes);
+    }
+
+    [Fact]
+    public async Task ImagesArePreparedOnTheCallersThreadBeforeTheyJoinABatch()
+    {
+        var inner = new RecordingClipEncoder { Blocking = false, Preparer = new NamingPreparer() };
+        using var batching = new BatchingClipEncoder(inner, new BatchingOptions { MaxWait = TimeSpan.Zero });
+        var result = await batching.EmbedImagesAsync([ImageData.FromBytes(new byte[] { 1 }, "a"), ImageData.FromBytes(new byte[] { 2 }, "bc")]).WaitAsync(Timeout);
+        Assert.Equal(RecordingClipEncoder.Vector("prepared a"), result[0].Vector.ToArray());
+        Assert.Equal(RecordingClipEncoder.Vector("prepared bc"), result[1].Vector.ToArray());
+
+        var failing = batching.EmbedImagesAsync([ImageData.FromBytes(new byte[] { 3 }, "broken")]);
+        await Assert.ThrowsAsync<InputDecodeException>(() => failing);
+        Assert.Equal([2], inner.BatchSizes); // the image that failed to prepare never reached a batch
     }
 
     [Fact]
@@ -106,13 +138,17 @@ public class BatchingMiddlewareTests
     [Fact]
     public async Task AnInputThatFailsFailsOnlyItsOwnCaller()
     {
-        var inner = new RecordingClipEncoder { Blocking = false, FailOn = "bad" };
-        using var batching = new BatchingClipEncoder(inner, new BatchingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.FromSeconds(1) });
+        var inner = new RecordingClipEncoder { FailOn = "bad" };
+        using var batching = new BatchingClipEncoder(inner, new BatchingOptions { MaxBatchSize = 8 });
+        var first = batching.EmbedTextsAsync(["first"]);
+        await inner.WaitStartedAsync();
         var calls = new[] { "good0", "bad", "good1", "good2" }.Select(t => batching.EmbedTextsAsync([t])).ToList();
+        inner.Release(6);
+        await first.WaitAsync(Timeout);
         await Assert.ThrowsAsync<InputDecodeException>(() => calls[1].WaitAsync(Timeout));
         Assert.Equal(RecordingClipEncoder.Vector("good0"), (await calls[0].WaitAsync(Timeout))[0].Vector.ToArray());
         Assert.Equal(RecordingClipEncoder.Vector("good2"), (await calls[3].WaitAsync(Timeout))[0].Vector.ToArray());
-        Assert.Equal([4, 1, 1, 1, 1], inner.BatchSizes); // the shared batch, then each item alone
+        Assert.Equal([1, 4, 1, 1, 1, 1], inner.BatchSizes); // the first alone, the shared batch, then each item alone
     }
 
     [Fact]
@@ -167,12 +203,19 @@ public class BatchingMiddlewareTests
     public async Task CaptionCallsShareABatchOnlyWithEqualOptions()
     {
         var inner = new RecordingCaptioner();
-        using var batching = new BatchingImageCaptioner(inner, new BatchingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.FromSeconds(1) });
+        using var batching = new BatchingImageCaptioner(inner, new BatchingOptions { MaxBatchSize = 8 });
+        var beamOptions = new CaptionOptions { NumBeams = 3 };
+
+        // A greedy and a beam-search batch hold the model; what arrives meanwhile queues by options.
+        var blockers = new[] { batching.CaptionAsync([Fakes.Image]), batching.CaptionAsync([Fakes.Image], beamOptions) };
+        await inner.WaitStartedAsync(2);
         var greedy = Enumerable.Range(0, 3).Select(_ => batching.CaptionAsync([Fakes.Image])).ToList();
-        var beams = Enumerable.Range(0, 2).Select(_ => batching.CaptionAsync([Fakes.Image], new CaptionOptions { NumBeams = 3 })).ToList();
+        var beams = Enumerable.Range(0, 2).Select(_ => batching.CaptionAsync([Fakes.Image], beamOptions)).ToList();
         var sampled = batching.CaptionAsync([Fakes.Image], new CaptionOptions { DoSample = true, Seed = 1 });
-        await Task.WhenAll(greedy.Concat(beams).Append(sampled)).WaitAsync(Timeout);
-        Assert.Equal(["1:", "2:3", "3:"], inner.Batches.Order(StringComparer.Ordinal));
+        await inner.WaitStartedAsync(1);
+        inner.Release(5);
+        await Task.WhenAll(blockers.Concat(greedy).Concat(beams).Append(sampled)).WaitAsync(Timeout);
+        Assert.Equal(["1:", "1:", "1:3", "2:3", "3:"], inner.Batches.Order(StringComparer.Ordinal));
         Assert.Equal("beams 3", (await beams[1].WaitAsync(Timeout))[0].Text);
     }
 
@@ -186,6 +229,8 @@ public class BatchingMiddlewareTests
         public bool Blocking { get; init; } = true;
 
         public string? FailOn { get; init; }
+
+        public object? Preparer { get; init; }
 
         public ConcurrentQueue<int> BatchSizes { get; } = new();
 
@@ -205,7 +250,7 @@ public class BatchingMiddlewareTests
         public Task<IReadOnlyList<Embedding<float>>> EmbedTextsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
             RunAsync(texts, cancellationToken);
 
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(Preparer) ? Preparer : null;
 
         public void Dispose()
         {
@@ -231,14 +276,34 @@ public class BatchingMiddlewareTests
         }
     }
 
+    private sealed class NamingPreparer : IImageBatchPreparer
+    {
+        public ImageData Prepare(ImageData image, CancellationToken cancellationToken) =>
+            image.Name == "broken" ? throw new InputDecodeException("'broken' cannot be decoded.") : ImageData.FromPixels(new byte[3], 1, 1, "prepared " + image.Name);
+    }
+
     private sealed class RecordingCaptioner : IImageCaptioner
     {
+        private readonly SemaphoreSlim _started = new(0);
+        private readonly SemaphoreSlim _gate = new(0);
+
         public ConcurrentQueue<string> Batches { get; } = new();
+
+        public async Task WaitStartedAsync(int calls)
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                Assert.True(await _started.WaitAsync(TimeSpan.FromSeconds(10)), "no model call started");
+            }
+        }
+
+        public void Release(int calls) => _gate.Release(calls);
 
         public async Task<IReadOnlyList<CaptionResult>> CaptionAsync(IReadOnlyList<ImageData> images, CaptionOptions? options = null, CancellationToken cancellationToken = default)
         {
             Batches.Enqueue($"{images.Count}:{options?.NumBeams}");
-            await Task.Yield();
+            _started.Release();
+            await _gate.WaitAsync(cancellationToken);
             return [.. images.Select(_ => new CaptionResult([new Caption($"beams {options?.NumBeams ?? 1}", -1f)]))];
         }
 

@@ -38,6 +38,7 @@ public sealed class BatchingRealModelTests : IDisposable
         var embeddedTexts = await Task.WhenAll(texts.Select(t => Task.Run(() => batching.EmbedTextAsync(t))));
 
         Assert.True(recorder.ImageBatches.Max() > 1, $"image batches: {string.Join(",", recorder.ImageBatches)}");
+        Assert.Equal(_images.Count, recorder.PreparedImages); // decoded and resized on the callers' threads, not in the batch
         Assert.True(recorder.TextBatches.Max() > 1, $"text batches: {string.Join(",", recorder.TextBatches)}");
         for (int i = 0; i < _images.Count; i++)
         {
@@ -52,6 +53,61 @@ public sealed class BatchingRealModelTests : IDisposable
         // Zero-shot classification goes through the same batches.
         var expected = (await _clip.ClassifyAsync(_images[0], TestData.ZeroShotLabels)).Top.Label;
         Assert.Equal(expected, (await batching.ClassifyAsync(_images[0], TestData.ZeroShotLabels)).Top.Label);
+    }
+
+    [Fact]
+    public async Task ImagesPreparedBeforeBatchingEmbedExactlyAsTheOriginals()
+    {
+        var random = new Random(22);
+        var images = new List<ImageData>(_images.Take(3));
+        foreach (var (w, h) in new[] { (299, 233), (100, 300), (31, 17), (224, 224) })
+        {
+            var rgb = new byte[w * h * 3];
+            random.NextBytes(rgb);
+            images.Add(ImageData.FromPixels(rgb, w, h, $"{w}x{h}"));
+        }
+
+        var preparer = (IImageBatchPreparer)_clip.GetService(typeof(IImageBatchPreparer))!;
+        foreach (var image in images)
+        {
+            var prepared = preparer.Prepare(image, CancellationToken.None);
+            Assert.False(prepared.RgbPixels.IsEmpty);
+            Assert.Equal(
+                (await _clip.EmbedImageAsync(image)).Vector.ToArray(),
+                (await _clip.EmbedImageAsync(prepared)).Vector.ToArray());
+        }
+
+        var corrupt = ImageData.FromBytes(new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 }, "corrupt.png");
+        Assert.Contains("corrupt.png", Assert.Throws<InputDecodeException>(() => preparer.Prepare(corrupt, CancellationToken.None)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConcurrentVqaCallsShareVisionEncoderBatchesAndEqualTheUnbatchedAnswers()
+    {
+        using var qa = new Multimodal.Sdk.VisualQa(TestData.Model("tiny-vlm"));
+        IReadOnlyList<string> question = ["what shape is it?"];
+        var images = _images.Take(8).ToList();
+        var options = new VisualQaOptions { MaxNewTokens = 6 };
+        var unbatched = new List<string>();
+        foreach (var image in images)
+        {
+            unbatched.Add((await qa.AnswerAsync(image, question, options))[0].Answer);
+        }
+
+        // Two batch slots: while the first image runs alone, the others gather (MaxWait) into the second batch.
+        ((IEncoderBatching)qa.GetService(typeof(IEncoderBatching))!).EnableEncoderBatching(
+            new BatchingOptions { MaxBatchSize = 8, MaxConcurrentBatches = 2, MaxWait = TimeSpan.FromSeconds(2) }, null);
+        int runsBefore = qa.VisionEncoderRuns;
+        var batched = await Task.WhenAll(images.Select(i => Task.Run(async () => (await qa.AnswerAsync(i, question, options))[0].Answer)));
+
+        Assert.Equal(unbatched, batched);
+        Assert.True(qa.VisionEncoderRuns - runsBefore < images.Count, $"{qa.VisionEncoderRuns - runsBefore} encoder runs for {images.Count} images");
+
+        // An image that cannot be decoded fails only its own call, before it reaches a batch.
+        var broken = qa.AnswerAsync(ImageData.FromBytes(new byte[] { 1, 2, 3 }, "broken.png"), question, options);
+        var fine = qa.AnswerAsync(images[0], question, options);
+        await Assert.ThrowsAsync<InputDecodeException>(() => broken);
+        Assert.Equal(unbatched[0], (await fine)[0].Answer);
     }
 
     [Fact]
@@ -83,13 +139,18 @@ public sealed class BatchingRealModelTests : IDisposable
 
     private sealed class RecordingClip(IClipEncoder inner) : DelegatingClipEncoder(inner)
     {
+        private int _prepared;
+
         public ConcurrentQueue<int> ImageBatches { get; } = new();
 
         public ConcurrentQueue<int> TextBatches { get; } = new();
 
+        public int PreparedImages => _prepared;
+
         public override Task<IReadOnlyList<Embedding<float>>> EmbedImagesAsync(IReadOnlyList<ImageData> images, CancellationToken cancellationToken = default)
         {
             ImageBatches.Enqueue(images.Count);
+            Interlocked.Add(ref _prepared, images.Count(i => !i.RgbPixels.IsEmpty));
             return base.EmbedImagesAsync(images, cancellationToken);
         }
 
