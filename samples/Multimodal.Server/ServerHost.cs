@@ -33,13 +33,15 @@ public static class ServerHost
         int cacheEntries = serving.GetValue("CacheEntries", 0);
         var clipBatching = serving.GetSection("Clip").Get<BatchingOptions>() ?? new BatchingOptions();
         var captionBatching = serving.GetSection("Captioner").Get<BatchingOptions>() ?? new BatchingOptions { MaxBatchSize = 8 };
+        var vqaBatching = serving.GetSection("Vqa").Get<BatchingOptions>() ?? new BatchingOptions { MaxBatchSize = 8 };
+        var speechBatching = serving.GetSection("Speech").Get<BatchingOptions>() ?? new BatchingOptions { MaxBatchSize = 8 };
 
         var multimodal = builder.Services.AddMultimodal(config.GetSection("Multimodal")).UseCpu();
         multimodal.AddVisionChat(chat);                                                     // POST /v1/chat/completions
-        multimodal.AddVisualQa(chat).UseOpenTelemetry();                                    // POST /vqa
+        var answering = multimodal.AddVisualQa(chat).UseOpenTelemetry();                   // POST /vqa
         var captioning = multimodal.AddImageCaptioner(captioner).UseOpenTelemetry();         // POST /caption
         var embedding = multimodal.AddClip(clip).UseOpenTelemetry();                         // POST /v1/embeddings, /classify, /search
-        multimodal.AddSpeechRecognizer(speech).UseOpenTelemetry();                          // POST /v1/audio/*
+        var recognizing = multimodal.AddSpeechRecognizer(speech).UseOpenTelemetry();        // POST /v1/audio/*
         if (cacheEntries > 0)
         {
             embedding.UseCaching(cacheEntries);
@@ -49,6 +51,8 @@ public static class ServerHost
         {
             embedding.UseBatching(clipBatching);
             captioning.UseBatching(captionBatching);
+            answering.UseBatching(vqaBatching);      // the vision encoder of concurrent questions' images
+            recognizing.UseBatching(speechBatching); // the audio encoder of concurrent 30 s windows
         }
 
         // Prometheus scrapes GET /metrics; OTLP export (traces and metrics) starts when OTEL_EXPORTER_OTLP_ENDPOINT or

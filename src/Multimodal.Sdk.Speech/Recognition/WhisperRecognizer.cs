@@ -13,12 +13,13 @@ namespace Multimodal.Sdk;
 /// to the end of the last complete segment. Window length, mel count and token ids come from the model folder.
 /// </summary>
 /// <remarks>Safe for concurrent use. Owns its ONNX Runtime sessions; dispose it to release them.</remarks>
-public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
+public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable, IEncoderBatching
 {
     private readonly ModelSession _encoder;
     private readonly IDecoder _decoder;
     private readonly Tokenizer _tokenizer;
     private readonly WhisperFeatureExtractor _features;
+    private MicroBatcher<float[], (float[] Data, long[] Shape)>? _encoderBatcher;
     private readonly GenerationConfig _generation;
     private readonly WhisperTokens _tokens;
     private readonly int _framesPerStep;
@@ -187,6 +188,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _encoderBatcher?.Dispose();
         _decoder.Dispose();
         _encoder.Dispose();
     }
@@ -253,7 +255,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         if (window.Ended && window.SamplesRead <= config.NSamples)
         {
             // One window: decoded without timestamps unless asked for, as one segment spanning the clip.
-            var single = await Task.Run(() => DecodeWindow(first, plan, run, taskToken, o.Timestamps, previous, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var single = await Task.Run(() => DecodeWindowAsync(first, plan, run, taskToken, o.Timestamps, previous, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (IsSilence(single, plan))
             {
                 yield break;
@@ -287,7 +289,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
             cancellationToken.ThrowIfCancellationRequested();
             long at = seek;
             var decoded = await Task.Run(
-                () =>
+                async () =>
                 {
                     var samples = window.MoveTo(at * hop, cancellationToken);
                     CheckDuration(window.SamplesRead, config.SamplingRate);
@@ -298,7 +300,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
                     }
 
                     int size = (int)Math.Min(windowFrames, frames - at);
-                    return (DecodeWindow(samples[..(size * hop)], plan, run, taskToken, true, previous, cancellationToken), size);
+                    return (await DecodeWindowAsync(samples[..(size * hop)], plan, run, taskToken, true, previous, cancellationToken).ConfigureAwait(false), size);
                 },
                 cancellationToken).ConfigureAwait(false);
             if (decoded.Item1 is not { } result)
@@ -333,10 +335,25 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         plan.NoSpeechThreshold is { } noSpeech && window.NoSpeech > noSpeech
         && !(plan.LogProbThreshold is { } logProb && window.AverageLogProb > logProb);
 
-    private WindowResult DecodeWindow(ReadOnlyMemory<float> samples, WhisperDecodingPlan plan, RunState run, int taskToken, bool timestamps, PromptHistory previous, CancellationToken cancellationToken)
+    private async Task<WindowResult> DecodeWindowAsync(ReadOnlyMemory<float> samples, WhisperDecodingPlan plan, RunState run, int taskToken, bool timestamps, PromptHistory previous, CancellationToken cancellationToken)
     {
-        using var encoded = Encode(samples.Span, cancellationToken);
-        var detection = Detect(encoded[0]);
+        if (Volatile.Read(ref _encoderBatcher) is not { } batcher)
+        {
+            using var outputs = Encode(samples.Span, cancellationToken);
+            return DecodeWindow(outputs[0], plan, run, taskToken, timestamps, previous, cancellationToken);
+        }
+
+        // The window's features are computed here, on the caller's thread; only the encoder run is shared.
+        var features = new float[_features.OutputLength];
+        _features.Compute(samples.Span, features);
+        var (data, shape) = (await batcher.RunAsync([features], cancellationToken).ConfigureAwait(false))[0];
+        using var encoded = OrtValue.CreateTensorValueFromMemory(data, shape);
+        return DecodeWindow(encoded, plan, run, taskToken, timestamps, previous, cancellationToken);
+    }
+
+    private WindowResult DecodeWindow(OrtValue encoded, WhisperDecodingPlan plan, RunState run, int taskToken, bool timestamps, PromptHistory previous, CancellationToken cancellationToken)
+    {
+        var detection = Detect(encoded);
         run.Language ??= detection.Language;
         var prompt = new List<int>();
         if (_tokens.StartOfPrevious is { } startOfPrevious && previous.Tokens.Count > 0)
@@ -365,7 +382,7 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
             var request = new GenerationRequest
             {
                 Prompts = [prompt],
-                EncoderHiddenStates = encoded[0],
+                EncoderHiddenStates = encoded,
                 Processors = [new WhisperLogitsProcessor(plan.Tokens, timestamps)],
             };
             var candidates = GenerationEngine.Generate(_decoder, request, settings, cancellationToken).Sequences[0];
@@ -453,6 +470,55 @@ public sealed class WhisperRecognizer : ISpeechRecognizer, IWarmable
         int rate = _features.Config.SamplingRate;
         PolyphaseResampler.CheckInputRate(audio.SampleRate, rate);
         return audio.SampleRate == rate ? audio.Samples : PolyphaseResampler.Resample(audio.Samples.Span, audio.SampleRate, rate);
+    }
+
+    /// <summary>
+    /// Gathers the encoder runs of concurrent windows into shared batches from now on (<c>UseBatching()</c> on a speech
+    /// pipeline). Only an encoder whose output is float32 is batched (the batch is split into float arrays that the
+    /// decoder takes as they are); a reduced-precision export keeps one run per window. The first call's settings stay.
+    /// </summary>
+    void IEncoderBatching.EnableEncoderBatching(BatchingOptions options, string? modelId)
+    {
+        if (Volatile.Read(ref _encoderBatcher) is not null || _encoder.Outputs["last_hidden_state"].ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
+        {
+            return;
+        }
+
+        var batcher = new MicroBatcher<float[], (float[] Data, long[] Shape)>(
+            "whisper.encoder", modelId, options, (batch, ct) => Task.Run<IReadOnlyList<(float[] Data, long[] Shape)>>(() => EncodeBatch(batch, ct), ct));
+        if (Interlocked.CompareExchange(ref _encoderBatcher, batcher, null) is not null)
+        {
+            batcher.Dispose();
+        }
+    }
+
+    // One encoder run over several windows' features ([n, mel bins, frames]); each window's [1, frames', hidden] back.
+    private (float[] Data, long[] Shape)[] EncodeBatch(IReadOnlyList<float[]> windows, CancellationToken cancellationToken)
+    {
+        int length = _features.OutputLength;
+        var features = new float[windows.Count * length];
+        for (int i = 0; i < windows.Count; i++)
+        {
+            windows[i].AsSpan(0, length).CopyTo(features.AsSpan(i * length));
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(features, [windows.Count, _features.Config.FeatureSize, _features.FrameCount]);
+        using var outputs = _encoder.Run(["input_features"], [input], ["last_hidden_state"], cancellationToken);
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        if (shape.Length != 3 || shape[0] != windows.Count)
+        {
+            throw new ModelIncompatibleException(_encoder.FolderPath, _encoder.FileName, $"The encoder of '{_encoder.FolderPath}' returned last_hidden_state of shape [{string.Join(", ", shape)}] for {windows.Count} windows; [{windows.Count}, frames, hidden] was expected.");
+        }
+
+        int each = (int)(shape[1] * shape[2]);
+        var all = outputs[0].GetTensorDataAsSpan<float>();
+        var result = new (float[] Data, long[] Shape)[windows.Count];
+        for (int i = 0; i < windows.Count; i++)
+        {
+            result[i] = (all.Slice(i * each, each).ToArray(), [1, shape[1], shape[2]]);
+        }
+
+        return result;
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Encode(ReadOnlySpan<float> window, CancellationToken cancellationToken)

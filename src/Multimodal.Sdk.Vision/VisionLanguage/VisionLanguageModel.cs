@@ -24,6 +24,7 @@ internal sealed class VisionLanguageModel : IDisposable
     private readonly InputLimits _limits;
     private readonly VisualMediaContract _media;
     private int _visionRuns;
+    private MicroBatcher<float[], ImageFeatures>? _imageBatcher;
 
     /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
     /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model, its chat template does not parse, or a graph breaks the contract.</exception>
@@ -191,6 +192,41 @@ internal sealed class VisionLanguageModel : IDisposable
         return Encode(frames, cancellationToken);
     }
 
+    /// <summary>
+    /// Gathers the image-encoder runs of concurrent <see cref="EncodeImageAsync"/> calls into shared batches from now on
+    /// (<c>UseBatching()</c> on a VQA pipeline); each image is preprocessed on its caller's thread first. Video models
+    /// keep one run per video. The first call's settings stay.
+    /// </summary>
+    public void EnableEncoderBatching(BatchingOptions options, string? modelId)
+    {
+        if (_media.Kind != "image" || Volatile.Read(ref _imageBatcher) is not null)
+        {
+            return;
+        }
+
+        var batcher = new MicroBatcher<float[], ImageFeatures>(
+            "vqa.image_encoder", modelId, options, (batch, ct) => Task.Run<IReadOnlyList<ImageFeatures>>(() => EncodeBatch(batch, ct), ct));
+        if (Interlocked.CompareExchange(ref _imageBatcher, batcher, null) is not null)
+        {
+            batcher.Dispose();
+        }
+    }
+
+    /// <summary>Runs the vision encoder on one image, in a batch with other callers' images when batching is on.</summary>
+    /// <exception cref="InputDecodeException">The image cannot be read or decoded.</exception>
+    /// <exception cref="InputTooLargeException">The image exceeds the pixel budget.</exception>
+    /// <exception cref="PipelineBusyException">The encoder's batch queue is full.</exception>
+    public async Task<ImageFeatures> EncodeImageAsync(ImageData image, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _imageBatcher) is not { } batcher)
+        {
+            return EncodeImage(image, cancellationToken);
+        }
+
+        var (pixels, _) = ImageBatch.Preprocess(_preprocessor, [image], cancellationToken);
+        return (await batcher.RunAsync([pixels], cancellationToken).ConfigureAwait(false))[0];
+    }
+
     private ImageFeatures Encode(IReadOnlyList<ImageData> images, CancellationToken cancellationToken)
     {
         var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, images, cancellationToken);
@@ -199,14 +235,33 @@ internal sealed class VisionLanguageModel : IDisposable
             shape = [1, .. shape];
         }
 
+        return Run(pixels, shape, 1, cancellationToken)[0];
+    }
+
+    private ImageFeatures[] EncodeBatch(IReadOnlyList<float[]> images, CancellationToken cancellationToken)
+    {
+        var (height, width) = ImageSize;
+        int length = 3 * height * width;
+        var pixels = new float[images.Count * length];
+        for (int i = 0; i < images.Count; i++)
+        {
+            images[i].AsSpan(0, length).CopyTo(pixels.AsSpan(i * length));
+        }
+
+        return Run(pixels, [images.Count, 3, height, width], images.Count, cancellationToken);
+    }
+
+    // One encoder run over `count` images (or one video); the features of each, split from [count, rows, hidden].
+    private ImageFeatures[] Run(float[] pixels, long[] shape, int count, CancellationToken cancellationToken)
+    {
         using var pixelValues = OrtValue.CreateTensorValueFromMemory(pixels, shape);
         using var outputs = _vision.Run([_media.PixelInput], [pixelValues], [_media.FeatureOutput], cancellationToken);
         Interlocked.Increment(ref _visionRuns);
         var info = outputs[0].GetTensorTypeAndShape();
         var s = info.Shape;
-        if (s.Length is not (2 or 3) || (s.Length == 3 && s[0] != 1))
+        if (s.Length is not (2 or 3) || (s.Length == 3 && s[0] != count) || (s.Length == 2 && count != 1))
         {
-            throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The vision encoder of '{ModelPath}' returned {_media.FeatureOutput} of shape [{string.Join(", ", s)}]; [1, rows, hidden] was expected.");
+            throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The vision encoder of '{ModelPath}' returned {_media.FeatureOutput} of shape [{string.Join(", ", s)}]; [{count}, rows, hidden] was expected.");
         }
 
         int rows = (int)s[^2];
@@ -216,9 +271,15 @@ internal sealed class VisionLanguageModel : IDisposable
             throw new ModelIncompatibleException(ModelPath, "config.json", $"The vision encoder of '{ModelPath}' returned {rows} feature rows, but the prompt has {ImageSeqLength} image positions per image (image_seq_length in config.json); the counts must match.");
         }
 
-        var data = new float[rows * hidden];
-        OrtTensors.CopyAsSingle(outputs[0], info.ElementDataType, 0, data);
-        return new ImageFeatures(data, rows, hidden);
+        var result = new ImageFeatures[count];
+        for (int i = 0; i < count; i++)
+        {
+            var data = new float[rows * hidden];
+            OrtTensors.CopyAsSingle(outputs[0], info.ElementDataType, i * rows * hidden, data);
+            result[i] = new ImageFeatures(data, rows, hidden);
+        }
+
+        return result;
     }
 
     /// <summary>Renders the conversation, tokenizes it and expands every image placeholder to <see cref="ImageSeqLength"/> tokens.</summary>
@@ -333,6 +394,7 @@ internal sealed class VisionLanguageModel : IDisposable
 
     public void Dispose()
     {
+        _imageBatcher?.Dispose();
         _decoder.Dispose();
         _vision.Dispose();
     }

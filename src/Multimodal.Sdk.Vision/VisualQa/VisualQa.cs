@@ -8,7 +8,7 @@ namespace Multimodal.Sdk;
 /// of the vision encoder.
 /// </summary>
 /// <remarks>Safe for concurrent use. Owns its ONNX Runtime sessions; dispose it to release them.</remarks>
-public sealed class VisualQa : IVisualQa, IWarmable
+public sealed class VisualQa : IVisualQa, IWarmable, IEncoderBatching
 {
     private readonly VisionLanguageModel _model;
     private readonly IDisposable _owner;
@@ -81,6 +81,8 @@ public sealed class VisualQa : IVisualQa, IWarmable
         return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
     }
 
+    void IEncoderBatching.EnableEncoderBatching(BatchingOptions options, string? modelId) => _model.EnableEncoderBatching(options, modelId);
+
     async Task IWarmable.WarmUpAsync(CancellationToken cancellationToken)
     {
         var (height, width) = _model.ImageSize;
@@ -95,7 +97,7 @@ public sealed class VisualQa : IVisualQa, IWarmable
 
     private async Task<IReadOnlyList<VisualQaResult>> AnswerCoreAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? settingsOptions, CancellationToken cancellationToken)
     {
-        var features = _model.EncodeImage(image, cancellationToken);
+        var features = await _model.EncodeImageAsync(image, cancellationToken).ConfigureAwait(false);
         var results = new List<VisualQaResult>(questions.Count);
         foreach (string question in questions)
         {
