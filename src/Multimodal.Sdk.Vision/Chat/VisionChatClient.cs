@@ -194,7 +194,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
         var (height, width) = _model.ImageSize;
         var blank = ImageData.FromPixels(new byte[width * height * 3], width, height);
         var features = await Task.Run(() => _model.FramesPerVideo > 0 ? _model.EncodeVideo(Enumerable.Repeat(blank, _model.FramesPerVideo).ToList(), cancellationToken) : _model.EncodeImage(blank, cancellationToken), cancellationToken).ConfigureAwait(false);
-        int[] ids = _model.BuildPrompt([_model.Message("user", [(true, null), (false, "warm up")])], 1);
+        int[] ids = _model.BuildPrompt([_model.Message("user", [(true, null), (false, "warm up")])], [features]);
         using var embeddings = _model.Embed(ids, [features]);
         await _model.GenerateAsync(ids, embeddings, _model.Settings(new GenerationOptions { MaxNewTokens = 1 }, ids.Length), cancellationToken).ConfigureAwait(false);
     }
@@ -314,7 +314,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
             templateMessages.Add(_model.Message(message.Role.Value, parts));
         }
 
-        int[] ids = _model.BuildPrompt(templateMessages, images.Count);
+        int[] ids = _model.BuildPrompt(templateMessages, images);
         var settings = _model.Settings(ToGenerationOptions(options, this), ids.Length);
         var stops = options?.StopSequences?.Where(s => !string.IsNullOrEmpty(s)).ToList() ?? [];
         var embeddings = _model.Embed(ids, images);

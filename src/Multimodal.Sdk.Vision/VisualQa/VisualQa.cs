@@ -107,7 +107,7 @@ public sealed class VisualQa : IVisualQa, IWarmable
             }
 
             messages.Add(_model.Message("user", [(true, null), (false, question)]));
-            int[] ids = _model.BuildPrompt(messages, 1);
+            int[] ids = _model.BuildPrompt(messages, [features]);
             var settings = _model.Settings(settingsOptions, ids.Length);
             using var embeddings = _model.Embed(ids, [features]);
             var generated = await _model.GenerateAsync(ids, embeddings, settings, cancellationToken).ConfigureAwait(false);
