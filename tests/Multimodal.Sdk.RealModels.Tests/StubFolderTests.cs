@@ -93,6 +93,10 @@ public sealed class StubFolderTests
         using var qa = new VisualQa(RealKits.Stub(RealKits.SmolVlm));
         Assert.True(qa.Model.IsIdefics3);
         Assert.Equal(64, qa.Model.ImageSeqLength);
+
+        // processor_config.json gives image_seq_len 64; without it, the docstring's formula on config.json gives the same
+        var folder = ModelFolder.Open(RealKits.Stub(RealKits.SmolVlm));
+        Assert.Equal(64, VisionLanguageModel.Idefics3ImageTokens(folder.Config, null));
         var features = qa.Model.EncodeImage(ImageData.FromFile(RealKits.Fixture("Imaging", "photo_chelsea.png")), default);
         Assert.Equal((3, 4), (features.SplitRows, features.SplitCols));
         Assert.Equal(13 * 64, features.Rows);

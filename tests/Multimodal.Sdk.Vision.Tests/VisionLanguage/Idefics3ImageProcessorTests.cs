@@ -70,6 +70,18 @@ public sealed class Idefics3ImageProcessorTests
     }
 
     [Fact]
+    public void WithoutSplittingTheImageIsSquaredToOneTile()
+    {
+        // transformers >= 4.48 (and transformers.js): do_image_splitting false resizes the longest-edge image to tile x tile
+        var json = JsonConfig.Parse("""{"size": {"longest_edge": 512}, "max_image_size": {"longest_edge": 128}, "do_image_splitting": false}""", "(test)", "preprocessor_config.json");
+        var processor = new Idefics3ImageProcessor(json, new MultimodalOptions());
+        Assert.Equal((0, 0, 220, 512), processor.Plan(300, 700));
+        var pixels = processor.Preprocess(new byte[700 * 300 * 3], 700, 300);
+        Assert.Equal((1, 128, 0, 0), (pixels.Tiles, pixels.Side, pixels.Rows, pixels.Cols));
+        Assert.All(pixels.Data, v => Assert.Equal(-1f, v));
+    }
+
+    [Fact]
     public void ScalarAndSimdPathsGiveTheSameTensor()
     {
         var rgb = new byte[131 * 77 * 3];
