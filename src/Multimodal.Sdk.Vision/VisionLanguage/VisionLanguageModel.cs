@@ -233,11 +233,12 @@ internal sealed class VisionLanguageModel : IDisposable
     /// <summary>
     /// Gathers the image-encoder runs of concurrent <see cref="EncodeImageAsync"/> calls into shared batches from now on
     /// (<c>UseBatching()</c> on a VQA pipeline); each image is preprocessed on its caller's thread first. Video models
-    /// keep one run per video. The first call's settings stay.
+    /// keep one run per video and Idefics3 models one run per image (its tile count varies). The first call's settings stay.
     /// </summary>
     public void EnableEncoderBatching(BatchingOptions options, string? modelId)
     {
-        if (_media.Kind != "image" || Volatile.Read(ref _imageBatcher) is not null)
+        // Idefics3 splits each image into its own number of tiles: one run per image stays.
+        if (_media.Kind != "image" || _idefics is not null || Volatile.Read(ref _imageBatcher) is not null)
         {
             return;
         }
@@ -261,7 +262,7 @@ internal sealed class VisionLanguageModel : IDisposable
             return EncodeImage(image, cancellationToken);
         }
 
-        var (pixels, _) = ImageBatch.Preprocess(_preprocessor, [image], cancellationToken);
+        var (pixels, _) = ImageBatch.Preprocess(_preprocessor!, [image], cancellationToken);
         return (await batcher.RunAsync([pixels], cancellationToken).ConfigureAwait(false))[0];
     }
 
