@@ -281,6 +281,8 @@ def _worker(rank, args, port):
     if rank == 0:
         log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
             f"{world_size} process(es)")
+    counts = np.array([r["objects"] for r in recs])
+    by_count = {n: np.flatnonzero(counts == n) for n in (1, 2)}
     params = [p for p in model.parameters()]
     model.train()
     t0 = time.time()
@@ -290,7 +292,12 @@ def _worker(rank, args, port):
     while step < stop:
         key = [SEED, step] if args.phase == 0 else [SEED, 1000 + args.phase, step]
         rng = np.random.default_rng(key)
-        idx = rng.integers(0, len(recs), args.batch)
+        if args.two_share:   # a fixed share of two-object clips per step (still drawn from rng([.., step]))
+            two = rng.random(args.batch) < args.two_share
+            idx = np.where(two, by_count[2][rng.integers(0, len(by_count[2]), args.batch)],
+                           by_count[1][rng.integers(0, len(by_count[1]), args.batch)])
+        else:
+            idx = rng.integers(0, len(recs), args.batch)
         mine = idx[rank::world_size]
         ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q)
         warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
@@ -525,6 +532,8 @@ def main():
     ap.add_argument("--data-only", action="store_true", help="build the training cache and stop")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--random", action="store_true", help="with --export-only: untrained weights (torch seed)")
+    ap.add_argument("--two-share", type=float, default=0.0,
+                    help="share of two-object clips in each step's batch (0: uniform over the clips, ~35%%)")
     ap.add_argument("--val", type=int, default=300, help="clips of seed 1 checked after training (in memory)")
     args = ap.parse_args()
     CKPT = args.ckpt
