@@ -89,34 +89,11 @@ def parity(model, tok, px, feats_onnx, items, folder, work):
     vis = V.VisionExport(V.FrozenEncoder(), model.connector).eval()
     feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
     diffs = {"vision_encoder.video_features": float(np.abs(feats_onnx - feats.numpy()).max())}
-    ks = list(range(min(16, len(items))))
     L0 = len(tok.encode(T.expand(T.render(items[0][1]))))
     ks = [k for k in range(len(items)) if len(tok.encode(T.expand(T.render(items[k][1])))) == L0][:16]
     ids = torch.tensor([tok.encode(T.expand(T.render(items[k][1]))) for k in ks])
     emb = model.merge(ids, feats[[items[k][0] for k in ks]], tok.special_ids["<video>"])
-    b, L = ids.shape
-    am, pos = torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1)
-    lg0, past = model.decoder(emb, am, pos)
-    nxt = model.embed_tokens(lg0[:, -1].argmax(-1)[:, None])
-    lg1, pres1 = model.decoder(nxt, torch.ones(b, L + 1, dtype=torch.long), torch.full((b, 1), L), past)
-    names = [f"past_key_values.{i}.{kv}" for i in range(V.LAYERS) for kv in ("key", "value")]
-    empty = {n: np.zeros((b, V.HEADS, 0, V.HEAD_DIM), np.float32) for n in names}
-    common.save_tensors(f"{work}/p0", {"inputs_embeds": emb.numpy(), "attention_mask": am.numpy(),
-                                       "position_ids": pos.numpy(), **empty})
-    common.save_tensors(f"{work}/p1", {"inputs_embeds": nxt.numpy(), "attention_mask": np.ones((b, L + 1), np.int64),
-                                       "position_ids": np.full((b, 1), L, np.int64),
-                                       **{n: p.numpy() for n, p in zip(names, past)}})
-    common.save_tensors(f"{work}/pe", {"input_ids": ids.numpy()})
-    for d, ref, pres in (("p0", lg0, past), ("p1", lg1, pres1)):
-        common.node("run", f"{folder}/onnx/decoder_model_merged.onnx", f"{work}/{d}", f"{work}/o_{d}")
-        o = common.load_tensors(f"{work}/o_{d}")
-        m = np.abs(o["logits"] - ref.numpy()).max()
-        for n, p in zip(names, pres):
-            m = max(m, np.abs(o[n.replace("past_key_values", "present")] - p.numpy()).max())
-        diffs[f"decoder_model_merged[{'first step, empty past' if d == 'p0' else 'cached step'}]"] = float(m)
-    common.node("run", f"{folder}/onnx/embed_tokens.onnx", f"{work}/pe", f"{work}/o_pe")
-    diffs["embed_tokens.inputs_embeds"] = float(np.abs(common.load_tensors(f"{work}/o_pe")["inputs_embeds"]
-                                                       - model.embed_tokens(ids).numpy()).max())
+    diffs.update(common.language_model_parity(model, ids, emb, folder, work, V.LAYERS, V.HEADS, V.HEAD_DIM))
     return diffs, feats
 
 
