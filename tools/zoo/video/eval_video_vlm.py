@@ -82,6 +82,23 @@ def onnx_answers(tok, px, items, folder, work):
     return gens, feats
 
 
+def by_objects(recs, items, preds):
+    """Accuracy per question type on one- and two-object clips, and, of the colour / which-way errors on two-object
+    clips, the share that is the other object's answer (the attribute bound to the wrong object)."""
+    acc, swapped = {}, {}
+    for (i, q, a), p in zip(items, preds):
+        t = T.qtype(q)
+        two = len(recs[i]["objects"]) == 2
+        acc.setdefault(t, {}).setdefault("two objects" if two else "one object", []).append(p == a)
+        if two and t in ("colour", "which_way") and p != a:
+            other = [x["answer"] for x in T.trained_questions(recs[i]) if T.qtype(x["question"]) == t and x["question"] != q]
+            swapped.setdefault(t, []).append(bool(other) and p == other[0])
+    out = {t: {k: round(float(np.mean(v)), 4) for k, v in sorted(d.items())} for t, d in sorted(acc.items())}
+    for t, v in swapped.items():
+        out[t]["two-object errors that are the other object's answer"] = round(float(np.mean(v)), 4)
+    return out
+
+
 @torch.no_grad()
 def parity(model, tok, px, feats_onnx, items, folder, work):
     """Max abs differences ONNX vs PyTorch: vision encoder (on the held-out pixels), embeddings, decoder first step
@@ -131,6 +148,7 @@ def main():
             feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
         preds = T.greedy(model, tok, feats[[i for i, _, _ in items]], [q for _, q, _ in items])
         log(f"step {meta['step']} pytorch", T.score(items, preds))
+        log("pytorch by clip", by_objects(recs, items, preds))
         for (i, q, a), p in zip(items, preds):
             if p != a:
                 print(f"  {recs[i]['file']}: {q} -> {p!r}, expected {a!r}")
@@ -139,6 +157,7 @@ def main():
     opreds, feats_onnx = onnx_answers(tok, px, items, args.folder, work)
     ores = T.score(items, opreds)
     log("onnx", ores)
+    log("onnx by clip", by_objects(recs, items, opreds))
     diffs, feats = parity(model, tok, px, feats_onnx, items, args.folder, work)
     log("parity", diffs)
     if args.no_torch:   # the ONNX answers only (a busy machine); parity above still compares the graphs
@@ -181,6 +200,7 @@ def main():
         "metrics": {t: {"onnx": ores[t]["accuracy"], "pytorch": res[t]["accuracy"] if res else None,
                         "questions": ores[t]["questions"]} for t in ores},
         "describe_exact_match_by_clip": {k: round(float(np.mean(v)), 4) for k, v in sorted(by_kind.items())},
+        "onnx_by_clip": by_objects(recs, items, opreds),
         "onnx_identical_answers": None if agree is None else round(agree, 4),
         "parity_max_abs_diff": diffs,
         "files": common.file_sizes(args.folder),
