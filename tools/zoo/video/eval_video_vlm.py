@@ -190,6 +190,7 @@ def main():
         "train": {"generator_seed": T.TRAIN_SEED, "pool": meta["args"].get("pool", "average"),
                   "init": os.path.basename(init) if init else None, "clips": meta["args"]["clips"], "torch_seed": T.SEED,
                   "steps": meta["step"], "clips_per_step": meta["args"]["batch"],
+                  "two_object_share": meta["args"].get("two_share") or None, "lr": meta["args"].get("lr"),
                   "seconds": round(meta["elapsed"]), "device": meta.get("device", "cpu")},
         "train_first_run": first_run,
         "params_trained": common.count_params(model),
