@@ -240,9 +240,10 @@ public sealed class OcrReader : ITextReader, IWarmable
     {
         var stage = _config.Classifier!;
         var indices = Enumerable.Range(0, crops.Length).OrderBy(i => crops[i].AspectRatio).ToArray();
-        for (int start = 0; start < indices.Length; start += stage.BatchSize)
+        int batches = (indices.Length + stage.BatchSize - 1) / stage.BatchSize;
+        ForEachBatch(batches, cancellationToken, k =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            int start = k * stage.BatchSize;
             var batch = indices.AsSpan(start, Math.Min(stage.BatchSize, indices.Length - start)).ToArray();
             var input = BatchInput(crops, batch, stage, stage.Width);
             using var x = OrtValue.CreateTensorValueFromMemory(input, [batch.Length, 3, stage.Height, stage.Width]);
@@ -258,7 +259,7 @@ public sealed class OcrReader : ITextReader, IWarmable
                     crops[batch[b]] = crops[batch[b]].RotateHalf();
                 }
             }
-        }
+        });
     }
 
     /// <summary>TextRecognizer: batches sorted by aspect ratio, height 48, width by the batch's widest ratio (at least 320), padded; greedy CTC.</summary>
@@ -267,9 +268,10 @@ public sealed class OcrReader : ITextReader, IWarmable
         var stage = _config.Recognition;
         var results = new (string, float)[crops.Length];
         var indices = Enumerable.Range(0, crops.Length).OrderBy(i => crops[i].AspectRatio).ToArray();
-        for (int start = 0; start < indices.Length; start += stage.BatchSize)
+        int batches = (indices.Length + stage.BatchSize - 1) / stage.BatchSize;
+        ForEachBatch(batches, cancellationToken, k =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            int start = k * stage.BatchSize;
             var batch = indices.AsSpan(start, Math.Min(stage.BatchSize, indices.Length - start)).ToArray();
             int batchWidth = stage.Libvips
                 ? Math.Max(stage.Width, batch.Max(i => ResizedWidth(crops[i], stage, int.MaxValue)))
@@ -284,9 +286,35 @@ public sealed class OcrReader : ITextReader, IWarmable
             {
                 results[batch[b]] = _decoder.Decode(probabilities.Slice(b * frames * classes, frames * classes), frames);
             }
-        }
+        });
 
         return results;
+    }
+
+    // Batches are independent: with several, two run at once, so one batch's single-threaded stretches (the many small
+    // operators of a 48-pixel-high input) overlap the other's instead of leaving a core idle. Results land by index,
+    // so the order of completion changes nothing.
+    private static void ForEachBatch(int batches, CancellationToken cancellationToken, Action<int> body)
+    {
+        if (batches <= 1 || Environment.ProcessorCount < 2)
+        {
+            for (int k = 0; k < batches; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                body(k);
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, body);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
     }
 
     // PaddleOCR's resize_norm_img: keep the aspect ratio at the stage's height (width at most batchWidth), normalize,
