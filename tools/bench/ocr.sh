@@ -45,7 +45,7 @@ console.log(`images: ${sdk.images} x ${sdk.rounds} rounds`)
 console.log(`SDK (PaddleOCR settings)      ${sdk.images_per_s.toFixed(2)} images/s   ${(sdk.images_per_s / node.images_per_s).toFixed(2)}x ocr-node`)
 console.log(`SDK (ocr-node settings)       ${same.images_per_s.toFixed(2)} images/s   ${(same.images_per_s / node.images_per_s).toFixed(2)}x ocr-node`)
 console.log(`@gutenye/ocr-node 1.4.8       ${node.images_per_s.toFixed(2)} images/s`)
-// CPU time (all threads) per image: what a busy machine distorts least; ORT's spinning threads are counted on both sides.
+// CPU time (all threads) per image: what a busy machine distorts least (spinning ONNX Runtime threads count on both sides).
 console.log(`CPU s/image: SDK ${sdk.cpu_s_per_image.toFixed(3)} (${(node.cpu_s_per_image / sdk.cpu_s_per_image).toFixed(2)}x less than ocr-node), SDK with ocr-node settings ${same.cpu_s_per_image.toFixed(3)}, ocr-node ${node.cpu_s_per_image.toFixed(3)}`)
 for (const [name, r] of [["PaddleOCR settings", sdk], ["ocr-node settings", same]]) {
   const s = r.share
