@@ -34,6 +34,7 @@ internal static class OcrEndToEnd
 
         var timings = new OcrTimings();
         int lines = 0;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (int r = 0; r < rounds; r++)
         {
@@ -44,6 +45,7 @@ internal static class OcrEndToEnd
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         double total = timings.Decode + timings.Detection + timings.PostProcessing + timings.Classification + timings.Recognition;
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -53,6 +55,7 @@ internal static class OcrEndToEnd
             lines_per_round = lines / rounds,
             total_ms = seconds * 1000,
             images_per_s = images.Count * rounds / seconds,
+            cpu_s_per_image = cpuSeconds / (images.Count * rounds),
             share = new
             {
                 decode = timings.Decode / total,
