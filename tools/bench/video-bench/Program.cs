@@ -19,35 +19,57 @@ if (mode == "decode")
     int repeat = int.Parse(args[3], CultureInfo.InvariantCulture);
     long total = info.FrameCount ?? 0;
     string select = string.Join('+', FfmpegUniform(total, n).Distinct().Select(i => $"eq(n\\,{i})"));
-    foreach (var (name, sampling, filter) in new[]
+    // Two SDK variants per row, alternated with plain ffmpeg so load changes hit all alike; best of REPEAT each.
+    //   uniform: a fresh decoder (ffprobe + ffmpeg, what a first call costs) and the probe remembered (ffmpeg only);
+    //   every frame: each frame in its own array (the default) and one reused buffer (ReuseFrameBuffer).
+    var reuse = VideoSamplingOptions.AllFrames();
+    reuse.ReuseFrameBuffer = true;
+    foreach (var (name, filter, variants) in new[]
     {
-        ($"uniform {n}", VideoSamplingOptions.Uniform(n), $"select='{select}',format=rgb24"),
-        ("every frame", VideoSamplingOptions.AllFrames(), "format=rgb24"),
+        ($"uniform {n}", $"select='{select}',format=rgb24", new (string, Func<FfmpegVideoDecoder>, VideoSamplingOptions)[]
+        {
+            ("first call (ffprobe + ffmpeg)", () => new FfmpegVideoDecoder(), VideoSamplingOptions.Uniform(n)),
+            ("probe remembered", () => decoder, VideoSamplingOptions.Uniform(n)),
+        }),
+        ("every frame", "format=rgb24", new (string, Func<FfmpegVideoDecoder>, VideoSamplingOptions)[]
+        {
+            ("own arrays", () => decoder, VideoSamplingOptions.AllFrames()),
+            ("reused buffer", () => decoder, reuse),
+        }),
     })
     {
-        double sdk = double.MaxValue, plain = double.MaxValue;
+        var sdk = new double[variants.Length];
+        Array.Fill(sdk, double.MaxValue);
+        double plain = double.MaxValue;
         int frames = 0;
         for (int r = 0; r < repeat; r++)
         {
-            // Alternate the two so load changes hit both alike; best of REPEAT each.
-            var watch = Stopwatch.StartNew();
-            frames = 0;
-            await foreach (var frame in decoder.ReadFramesAsync(file, sampling))
+            for (int v = 0; v < variants.Length; v++)
             {
-                frames++;
+                var watch = Stopwatch.StartNew();
+                frames = 0;
+                await foreach (var frame in variants[v].Item2().ReadFramesAsync(file, variants[v].Item3))
+                {
+                    frames++;
+                }
+
+                sdk[v] = Math.Min(sdk[v], watch.Elapsed.TotalSeconds);
             }
 
-            sdk = Math.Min(sdk, watch.Elapsed.TotalSeconds);
-            watch.Restart();
+            var plainWatch = Stopwatch.StartNew();
             long bytes = PlainFfmpeg(file, filter);
-            plain = Math.Min(plain, watch.Elapsed.TotalSeconds);
+            plain = Math.Min(plain, plainWatch.Elapsed.TotalSeconds);
             if (bytes != (long)frames * info.Width * info.Height * 3)
             {
                 throw new InvalidOperationException($"plain ffmpeg wrote {bytes} bytes, the SDK read {frames} frames");
             }
         }
 
-        Console.WriteLine($"{name}: {frames} frames; SDK {sdk:F3} s ({frames / sdk:F1} frames/s), plain ffmpeg {plain:F3} s ({frames / plain:F1} frames/s); SDK/ffmpeg throughput {plain / sdk:F2}");
+        Console.WriteLine($"{name}: {frames} frames; plain ffmpeg {plain:F3} s ({frames / plain:F1} frames/s)");
+        for (int v = 0; v < variants.Length; v++)
+        {
+            Console.WriteLine($"  SDK {variants[v].Item1}: {sdk[v]:F3} s ({frames / sdk[v]:F1} frames/s); SDK/ffmpeg throughput {plain / sdk[v]:F2}");
+        }
     }
 }
 else if (mode == "e2e")
