@@ -321,6 +321,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
             _process = process;
             _path = path;
             _stdout = process.StandardOutput.BaseStream;
+            PipeBuffer.TryGrow(_stdout);
             _stderr = Task.Run(ReadStderrAsync);
         }
 

@@ -225,6 +225,15 @@ public sealed class FfmpegVideoDecoderTests(EdgeClips clips, VideoWorld world)
         }
     }
 
+    [Fact]
+    public void TheFramePipeIsGrownToTakeSeveralFramesOnLinux()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Which("ffmpeg"), "-version") { RedirectStandardOutput = true })!;
+        Assert.Equal(OperatingSystem.IsLinux(), PipeBuffer.TryGrow(process.StandardOutput.BaseStream));
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+    }
+
     private static string Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, program)).First(File.Exists);
 
