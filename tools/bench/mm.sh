@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `mm` batch commands as whole processes, against the library's own benchmark and transformers.js, in one run.
 #
-#   tools/bench/mm.sh [--images DIR] [--count N] [--out DIR] [--no-build] [--no-library]
+#   tools/bench/mm.sh [--images DIR] [--count N] [--out DIR] [--no-build] [--no-library] [--mm-build]
+#
+# mm is timed as it ships: published for this machine's runtime (`dotnet publish -r linux-x64`, ReadyToRun) into
+# artifacts/mm-publish; --mm-build times the plain `dotnet build` output instead (JIT-compiled at start-up).
 #
 # Makes N (default 1072) shapes-world images with tools/zoo/shapes.py (seed 2027; the first 201 are
 # tests/fixtures/Vision/shapes-s2027) unless DIR already holds them, then times, each as a fresh process:
@@ -19,6 +22,7 @@ images=""
 out=""
 build=1
 library=1
+mmbuild=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --images) images="$2"; shift 2 ;;
@@ -26,6 +30,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-library) library=0; shift ;;
+    --mm-build) mmbuild=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,11 +42,18 @@ if [ "$(find "$images" -maxdepth 1 \( -name '*.png' -o -name '*.jpg' \) 2>/dev/n
   echo "making $count images in $images" >&2
   /usr/bin/python3 tools/zoo/shapes.py --seed 2027 --count "$count" --out "$images" >&2
 fi
+rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
 if [ "$build" = 1 ]; then
-  dotnet build samples/Multimodal.Cli -c Release -v q -nologo >&2
+  if [ "$mmbuild" = 1 ]; then
+    dotnet build samples/Multimodal.Cli -c Release -v q -nologo >&2
+  else
+    dotnet publish samples/Multimodal.Cli -c Release -r "$rid" --self-contained false -o artifacts/mm-publish -v q -nologo >&2
+  fi
   dotnet build benchmarks/Multimodal.Sdk.Benchmarks -c Release -v q -nologo >&2
 fi
-mm="$root/samples/Multimodal.Cli/bin/Release/net10.0/mm.dll"
+mm="$root/artifacts/mm-publish/mm.dll"
+[ "$mmbuild" = 0 ] || mm="$root/samples/Multimodal.Cli/bin/Release/net10.0/mm.dll"
+echo "mm: $mm" >&2
 one="$(find "$images" -maxdepth 1 \( -name '*.png' -o -name '*.jpg' \) | sort | head -1)"
 /usr/bin/python3 -c "print('\n'.join(f'{c} {s}' for c in ['red','green','blue','yellow','purple','orange','white','black'] for s in ['circle','square','triangle','star','cross']))" > "$out/labels.txt"
 
