@@ -59,6 +59,7 @@ public sealed class StubFolderTests
 
     [RealKitTheory]
     [InlineData(RealKits.Llava)]
+    [InlineData(RealKits.SmolVlm)]
     public async Task VisionChatAnswersAboutAnImage(string kit)
     {
         using var chat = new VisionChatClient(RealKits.Stub(kit));
@@ -86,11 +87,21 @@ public sealed class StubFolderTests
     }
 
     [RealKitFact]
-    public void SmolVlmIsRefusedWithAnErrorThatSaysWhatIsMissing()
+    public async Task SmolVlmSplitsThe451By300PhotoInto3By4TilesAndAGlobalImage()
     {
-        var error = Assert.Throws<ModelIncompatibleException>(() => new VisionChatClient(RealKits.Stub(RealKits.SmolVlm)));
-        Assert.Equal("config.json", error.FileName);
-        Assert.Contains("says 'idefics3'. Idefics3 / SmolVLM is not supported yet: it needs Idefics3's image splitting", error.Message, StringComparison.Ordinal);
+        // 451 x 300 -> longest edge 2048 (2048 x 1362) -> multiples of 512 (2048 x 1536): 3 x 4 tiles + the global image
+        using var qa = new VisualQa(RealKits.Stub(RealKits.SmolVlm));
+        Assert.True(qa.Model.IsIdefics3);
+        Assert.Equal(64, qa.Model.ImageSeqLength);
+
+        // processor_config.json gives image_seq_len 64; without it, the docstring's formula on config.json gives the same
+        var folder = ModelFolder.Open(RealKits.Stub(RealKits.SmolVlm));
+        Assert.Equal(64, VisionLanguageModel.Idefics3ImageTokens(folder.Config, null));
+        var features = qa.Model.EncodeImage(ImageData.FromFile(RealKits.Fixture("Imaging", "photo_chelsea.png")), default);
+        Assert.Equal((3, 4), (features.SplitRows, features.SplitCols));
+        Assert.Equal(13 * 64, features.Rows);
+        var answers = await qa.AnswerAsync(ImageData.FromFile(RealKits.Fixture("Imaging", "photo_chelsea.png")), ["What is in this image?"], new VisualQaOptions { MaxNewTokens = 4 });
+        Assert.Single(answers);
     }
 
     [RealKitFact]

@@ -179,6 +179,46 @@ public sealed class TransformersJsParityTests
         Assert.NotNull(response.Text);
     }
 
+    [RealKitFact]
+    public async Task SmolVlmExpandedIdsPixelsAndGreedyTokensEqualTransformersJsOnPythonReferencePixels()
+    {
+        // Idefics3: the prompt expansion (<fake_token_around_image><row_r_col_c> + 64 <image> per tile, the global
+        // image last) must give transformers.js's ids exactly; pixel_values follow the Python reference (Pillow LANCZOS
+        // on 8-bit images), which transformers.js does not (it resizes normalized floats bilinearly: the one allowed
+        // difference), so its greedy tokens are compared on the reference's pixels.
+        var reference = RealKits.TransformersJs(RealKits.SmolVlm);
+        using var chat = new VisionChatClient(RealKits.Stub(RealKits.SmolVlm));
+        var model = chat.Model;
+        var question = new List<Dictionary<string, object?>> { model.Message("user", [(true, null), (false, "What is in this image?")]) };
+        string file = "photo_chelsea.png";
+        var features = model.EncodeImage(Image(file), default);
+        int[] ids = model.BuildPrompt(question, [features]);
+        Assert.Equal(reference.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()), ids);
+        Assert.Equal(832, ids.Count(i => i == model.ImageTokenId));
+        Assert.Equal([1, 13, 3, 512, 512], reference.GetProperty("pixel_values_dims").EnumerateArray().Select(e => e.GetInt32()));
+        foreach (var prompt in reference.GetProperty("prompts").EnumerateArray())
+        {
+            var other = model.EncodeImage(Image(prompt.GetProperty("file").GetString()!), default);
+            Assert.Equal((prompt.GetProperty("rows").GetInt32(), prompt.GetProperty("cols").GetInt32()), (other.SplitRows, other.SplitCols));
+            Assert.Equal(prompt.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()), model.BuildPrompt(question, [other]));
+        }
+
+        // the SDK's pixel_values against the Python reference's (tools/real/reference_pixels.py), written by the node run
+        var processor = new Idefics3ImageProcessor(ModelFolder.Open(RealKits.Stub(RealKits.SmolVlm)).GetJson("preprocessor_config.json"), new MultimodalOptions());
+        var pixels = processor.Preprocess(Image(file));
+        byte[] raw = File.ReadAllBytes(Path.Combine(RealKits.Stub(RealKits.SmolVlm), "..", ".pixels", RealKits.SmolVlm, file + ".f32"));
+        var python = new float[raw.Length / 4];
+        Buffer.BlockCopy(raw, 0, python, 0, raw.Length);
+        AssertClose(python, pixels.Data, Tolerance, $"Idefics3 pixel_values of {file} (13 tiles of 512, LANCZOS)");
+        Assert.True(reference.GetProperty("pixel_values_max_diff_from_reference").GetSingle() > 0.01f, "transformers.js now resizes like Pillow: tighten this test");
+
+        var settings = model.Settings(new GenerationOptions { MaxNewTokens = 8 }, ids.Length);
+        using var embeddings = model.Embed(ids, [features]);
+        var generated = await model.GenerateAsync(ids, embeddings, settings, default);
+        int[] js = reference.GetProperty("reference_pixels").GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.Equal(js, generated.First.Tokens);
+    }
+
     private static float[] Normalized(JsonElement vector)
     {
         var v = vector.EnumerateArray().Select(e => e.GetSingle()).ToArray();

@@ -35,12 +35,12 @@ const rows = (t) => { const [n, d] = t.dims; return Array.from({ length: n }, (_
 
 // The Python reference's pixel_values (Pillow resize, tools/real/reference_pixels.py): transformers.js resizes with
 // sharp, which is not Pillow, so its outputs are also recorded for these pixels (what the SDK must match within 1e-4).
-function referencePixels(kit) {
+function referencePixels(kit, files = IMAGES) {
   const out = path.join(env.localModelPath, '.pixels', kit);
   const python = process.env.MULTIMODAL_PYTHON || (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-  execFileSync(python, [path.join(here, 'reference_pixels.py'), path.join(env.localModelPath, kit), out, ...IMAGES.map(image)]);
+  execFileSync(python, [path.join(here, 'reference_pixels.py'), path.join(env.localModelPath, kit), out, ...files.map(image)]);
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-  return Object.fromEntries(IMAGES.map((f) => {
+  return Object.fromEntries(files.map((f) => {
     const b = fs.readFileSync(path.join(out, f + '.f32'));
     return [f, new Tensor('float32', new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), [1, ...manifest[f]])];
   }));
@@ -185,7 +185,28 @@ async function chat(kit) {
     result.retry_with_576 = await run({ ...inputs, input_ids: new Tensor('int64', BigInt64Array.from(fixed.map(BigInt)), [1, n]),
       attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]) });
   }
+  if (kit.includes('SmolVLM')) Object.assign(result, await idefics3(kit, processor, prompt, inputs, run));
   return { ...result, ...generated };
+}
+
+// Idefics3 (SmolVLM): the expanded ids for images of several sizes, and greedy tokens with the Python reference's
+// pixel_values (Pillow LANCZOS on 8-bit images; transformers.js resizes normalized floats bilinearly, so its own
+// pixel_values differ: the largest difference is recorded for docs/model-folders.md).
+async function idefics3(kit, processor, prompt, inputs, run) {
+  // the parity images all split 3 x 4; 129 x 97 splits 4 x 4 (its longest edge goes up to 2048 and the other to 1540)
+  const files = ['syn_mid_129x97.png'];
+  const prompts = [];
+  for (const f of files) {
+    const x = await processor(prompt, [await RawImage.read(image(f))]);
+    prompts.push({ file: f, input_ids: ids(x.input_ids.data), pixel_values_dims: x.pixel_values.dims, rows: x.rows?.[0]?.[0], cols: x.cols?.[0]?.[0] });
+  }
+  const pixels = referencePixels(kit, [IMAGES[0]]);
+  const mine = inputs.pixel_values.data;
+  const ref = pixels[IMAGES[0]].data;
+  let diff = 0;
+  for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(ref[i] - mine[i]));
+  const generated = await run({ ...inputs, pixel_values: pixels[IMAGES[0]] });
+  return { prompts, pixel_values_max_diff_from_reference: diff, reference_pixels: generated };
 }
 
 const KITS = {

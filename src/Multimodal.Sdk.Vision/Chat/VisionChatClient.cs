@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace Multimodal.Sdk;
 
 /// <summary>
-/// Multi-turn chat about images on a LLaVA / BLIP-2 style export, as Microsoft.Extensions.AI's
+/// Multi-turn chat about images on a LLaVA / BLIP-2 style export or an Idefics3 one (SmolVLM v1), as Microsoft.Extensions.AI's
 /// <see cref="IChatClient"/>. The caller owns the conversation (a list of <see cref="ChatMessage"/>); images are
 /// <see cref="DataContent"/> items with an <c>image/*</c> media type, in any message, mixed with text. Each call
 /// renders the whole history with the model's chat template.
@@ -36,7 +36,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
     /// <param name="options">Session and input-limit settings; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
     /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
-    /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model (<c>model_type</c> 'llava'), its chat template does not parse, or a graph breaks the contract.</exception>
+    /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model (<c>model_type</c> 'llava', or 'idefics3' for SmolVLM v1), its chat template does not parse, or a graph breaks the contract.</exception>
     public VisionChatClient(string modelPath, MultimodalOptions? options = null)
         : this(new OnnxSessionFactory(options), modelPath)
     {
@@ -194,7 +194,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
         var (height, width) = _model.ImageSize;
         var blank = ImageData.FromPixels(new byte[width * height * 3], width, height);
         var features = await Task.Run(() => _model.FramesPerVideo > 0 ? _model.EncodeVideo(Enumerable.Repeat(blank, _model.FramesPerVideo).ToList(), cancellationToken) : _model.EncodeImage(blank, cancellationToken), cancellationToken).ConfigureAwait(false);
-        int[] ids = _model.BuildPrompt([_model.Message("user", [(true, null), (false, "warm up")])], 1);
+        int[] ids = _model.BuildPrompt([_model.Message("user", [(true, null), (false, "warm up")])], [features]);
         using var embeddings = _model.Embed(ids, [features]);
         await _model.GenerateAsync(ids, embeddings, _model.Settings(new GenerationOptions { MaxNewTokens = 1 }, ids.Length), cancellationToken).ConfigureAwait(false);
     }
@@ -314,7 +314,7 @@ public sealed class VisionChatClient : IChatClient, IWarmable
             templateMessages.Add(_model.Message(message.Role.Value, parts));
         }
 
-        int[] ids = _model.BuildPrompt(templateMessages, images.Count);
+        int[] ids = _model.BuildPrompt(templateMessages, images);
         var settings = _model.Settings(ToGenerationOptions(options, this), ids.Length);
         var stops = options?.StopSequences?.Where(s => !string.IsNullOrEmpty(s)).ToList() ?? [];
         var embeddings = _model.Embed(ids, images);

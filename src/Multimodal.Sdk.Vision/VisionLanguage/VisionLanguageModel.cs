@@ -17,7 +17,9 @@ internal sealed class VisionLanguageModel : IDisposable
     private readonly ModelSession _vision;
     private readonly OnnxDecoder _decoder;
     private readonly ITokenEmbedder _embedder;
-    private readonly ImagePreprocessor _preprocessor;
+    private readonly ImagePreprocessor? _preprocessor;
+    private readonly Idefics3ImageProcessor? _idefics;
+    private readonly bool _pixelMask;
     private readonly Dictionary<string, object?> _templateVariables = new(StringComparer.Ordinal);
     private readonly bool _typedContent;
     private readonly int? _contextLength;
@@ -58,8 +60,16 @@ internal sealed class VisionLanguageModel : IDisposable
         _contextLength = config.Section("text_config")?.TryGetInt32("max_position_embeddings") ?? Tokenizer.Config.ModelMaxLength;
 
         var preprocessorJson = folder.GetJson(_media.PreprocessorFile);
-        _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(preprocessorJson, folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
-        if (_preprocessor.FixedOutputSize is null)
+        if (folder.ModelType == "idefics3")
+        {
+            _idefics = new Idefics3ImageProcessor(preprocessorJson, factory.Options, ImageDecoderRegistration.Resolve(factory));
+        }
+        else
+        {
+            _preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.From(preprocessorJson, folder.ModelType), factory.Options, ImageDecoderRegistration.Resolve(factory));
+        }
+
+        if (_preprocessor is { FixedOutputSize: null })
         {
             throw new ModelIncompatibleException(folder.Path, _media.PreprocessorFile, $"{_media.PreprocessorFile} of '{folder.Path}' does not resize to a fixed size; the vision encoder needs one.");
         }
@@ -73,12 +83,14 @@ internal sealed class VisionLanguageModel : IDisposable
         _vision = factory.Create(folder, "vision_encoder").Require([_media.PixelInput], [_media.FeatureOutput]);
         try
         {
-            _preprocessor.RequireGraphSize(_vision, folder.Path, _media.PixelInput);
+            _preprocessor?.RequireGraphSize(_vision, folder.Path, _media.PixelInput);
+            _pixelMask = _idefics is not null && _vision.Inputs.ContainsKey("pixel_attention_mask");
             var dims = _vision.Outputs[_media.FeatureOutput].Dimensions;
             int? graphRows = dims.Length == 3 && dims[1] > 0 ? dims[1] : null;
             var processor = folder.TryGetJson("processor_config.json");
             string seqKey = $"{_media.Kind}_seq_length";
-            ImageSeqLength = config.TryGetInt32(seqKey) ?? processor?.TryGetInt32(seqKey)
+            ImageSeqLength = (_idefics is not null ? Idefics3ImageTokens(config, processor) : (int?)null)
+                ?? config.TryGetInt32(seqKey) ?? processor?.TryGetInt32(seqKey)
                 ?? config.TryGetInt32("num_query_tokens") ?? (_media.Kind == "image" ? LlavaImageTokens(config, processor, ImageSize) : null) ?? graphRows
                 ?? throw new ModelIncompatibleException(folder.Path, "config.json", $"Model folder '{folder.Path}' gives no {seqKey} (config.json or processor_config.json), no patch_size to derive it from (processor_config.json or vision_config), and its vision encoder has no fixed number of feature rows.");
             if (graphRows is { } rows && rows != ImageSeqLength)
@@ -151,7 +163,33 @@ internal sealed class VisionLanguageModel : IDisposable
     /// <summary>Gets how many times the vision encoder has run (tests prove caching with it).</summary>
     public int VisionEncoderRuns => Volatile.Read(ref _visionRuns);
 
-    public (int Height, int Width) ImageSize => _preprocessor.FixedOutputSize!.Value;
+    /// <summary>Gets the size of one image tensor (an Idefics3 tile).</summary>
+    public (int Height, int Width) ImageSize => _idefics is { } idefics ? (idefics.TileSize, idefics.TileSize) : _preprocessor!.FixedOutputSize!.Value;
+
+    /// <summary>Gets whether images are split into tiles and expanded Idefics3's way (<c>model_type</c> idefics3).</summary>
+    public bool IsIdefics3 => _idefics is not null;
+
+    /// <summary>
+    /// Idefics3Processor's <c>image_seq_len</c>: processor_config.json's value, else what its docstring says it is,
+    /// <c>int((image_size // patch_size) ** 2 / scale_factor ** 2)</c> from config.json (64 for SmolVLM-256M's 512 px,
+    /// patch 16 and scale factor 4), else the processor's default 169.
+    /// </summary>
+    internal static int Idefics3ImageTokens(JsonConfig config, JsonConfig? processor)
+    {
+        if (processor?.TryGetInt32("image_seq_len") is { } given)
+        {
+            return given;
+        }
+
+        var vision = config.Section("vision_config");
+        if (vision?.TryGetInt32("image_size") is > 0 and var size && vision.TryGetInt32("patch_size") is > 0 and var patch && config.TryGetInt32("scale_factor") is > 0 and var scale)
+        {
+            int side = size / patch;
+            return (int)((double)side * side / (scale * scale));
+        }
+
+        return 169;
+    }
 
     /// <summary>Builds a template message: typed content items when the template reads them or an image is present, else a plain string.</summary>
     public Dictionary<string, object?> Message(string role, IReadOnlyList<(bool IsImage, string? Text)> parts)
@@ -193,7 +231,12 @@ internal sealed class VisionLanguageModel : IDisposable
 
     private ImageFeatures Encode(IReadOnlyList<ImageData> images, CancellationToken cancellationToken)
     {
-        var (pixels, shape) = ImageBatch.Preprocess(_preprocessor, images, cancellationToken);
+        if (_idefics is not null)
+        {
+            return EncodeTiles(images[0], cancellationToken);
+        }
+
+        var (pixels, shape) = ImageBatch.Preprocess(_preprocessor!, images, cancellationToken);
         if (_media.Kind == "video")
         {
             shape = [1, .. shape];
@@ -219,6 +262,118 @@ internal sealed class VisionLanguageModel : IDisposable
         var data = new float[rows * hidden];
         OrtTensors.CopyAsSingle(outputs[0], info.ElementDataType, 0, data);
         return new ImageFeatures(data, rows, hidden);
+    }
+
+    /// <summary>
+    /// Idefics3: one image's tiles and global image through the vision encoder at once (<c>pixel_values</c>
+    /// <c>[1, tiles, 3, S, S]</c>, <c>pixel_attention_mask</c> all true when the graph takes it), <see cref="ImageSeqLength"/>
+    /// rows per tile, in the order the prompt expansion places them.
+    /// </summary>
+    private ImageFeatures EncodeTiles(ImageData image, CancellationToken cancellationToken)
+    {
+        var tiles = _idefics!.Preprocess(image, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var pixelValues = OrtValue.CreateTensorValueFromMemory(tiles.Data, [1, tiles.Tiles, 3, tiles.Side, tiles.Side]);
+        OrtValue? mask = null;
+        try
+        {
+            string[] names = [_media.PixelInput];
+            OrtValue[] values = [pixelValues];
+            if (_pixelMask)
+            {
+                var ones = new bool[tiles.Tiles * tiles.Side * tiles.Side];
+                Array.Fill(ones, true);
+                mask = OrtValue.CreateTensorValueFromMemory(ones, [1, tiles.Tiles, tiles.Side, tiles.Side]);
+                names = [_media.PixelInput, "pixel_attention_mask"];
+                values = [pixelValues, mask];
+            }
+
+            using var outputs = _vision.Run(names, values, [_media.FeatureOutput], cancellationToken);
+            Interlocked.Increment(ref _visionRuns);
+            var info = outputs[0].GetTensorTypeAndShape();
+            var s = info.Shape;
+            long rows = s.Length == 3 ? s[0] * s[1] : s.Length == 2 ? s[0] : -1;
+            if (rows != (long)tiles.Tiles * ImageSeqLength)
+            {
+                throw new ModelIncompatibleException(ModelPath, "onnx/vision_encoder.onnx", $"The vision encoder of '{ModelPath}' returned {_media.FeatureOutput} of shape [{string.Join(", ", s)}] for {tiles.Tiles} tiles; [{tiles.Tiles}, {ImageSeqLength}, hidden] was expected (image_seq_len in processor_config.json).");
+            }
+
+            int hidden = (int)s[^1];
+            var data = new float[rows * hidden];
+            OrtTensors.CopyAsSingle(outputs[0], info.ElementDataType, 0, data);
+            return new ImageFeatures(data, (int)rows, hidden) { SplitRows = tiles.Rows, SplitCols = tiles.Cols };
+        }
+        finally
+        {
+            mask?.Dispose();
+        }
+    }
+
+    /// <summary>Renders the conversation, tokenizes it and expands every image placeholder for its encoded image.</summary>
+    /// <exception cref="ArgumentException">The rendered prompt has another number of image placeholders than images.</exception>
+    /// <exception cref="InputTooLargeException">The prompt leaves no room in the model's context.</exception>
+    /// <exception cref="MultimodalException">The chat template raised an exception or failed.</exception>
+    public int[] BuildPrompt(IReadOnlyList<Dictionary<string, object?>> messages, IReadOnlyList<ImageFeatures> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return _idefics is null ? BuildPrompt(messages, images.Count) : BuildIdefics3Prompt(messages, images);
+    }
+
+    /// <summary>
+    /// Idefics3Processor's expansion, done on the rendered text as Python does it: each <c>&lt;image&gt;</c> becomes, for a
+    /// split image, <c>&lt;fake_token_around_image&gt;&lt;row_r_col_c&gt;</c> + <c>&lt;image&gt;</c> x image_seq_len per tile
+    /// (a newline after each row), then <c>\n&lt;fake_token_around_image&gt;&lt;global-img&gt;</c> + <c>&lt;image&gt;</c> x
+    /// image_seq_len + <c>&lt;fake_token_around_image&gt;</c>; an image that is not split gets only the global part
+    /// without the newline. The text is then tokenized with special tokens added, as the processor calls the tokenizer.
+    /// </summary>
+    private int[] BuildIdefics3Prompt(IReadOnlyList<Dictionary<string, object?>> messages, IReadOnlyList<ImageFeatures> images)
+    {
+        string text = Template.Render(messages, addGenerationPrompt: true, _templateVariables);
+        string[] pieces = text.Split(ImageToken);
+        if (pieces.Length - 1 != images.Count)
+        {
+            throw new ArgumentException($"The prompt rendered by the chat template holds {pieces.Length - 1} image placeholder(s) '{ImageToken}' for {images.Count} image(s); each image needs exactly one (do not write '{ImageToken}' in the text).", nameof(messages));
+        }
+
+        const string fake = "<fake_token_around_image>";
+        const string global = "<global-img>";
+        string run = string.Concat(Enumerable.Repeat(ImageToken, ImageSeqLength));
+        var expanded = new System.Text.StringBuilder(pieces[0]);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var image = images[i];
+            if (image.SplitRows > 0 || image.SplitCols > 0)
+            {
+                for (int r = 1; r <= image.SplitRows; r++)
+                {
+                    for (int c = 1; c <= image.SplitCols; c++)
+                    {
+                        expanded.Append(fake).Append("<row_").Append(r).Append("_col_").Append(c).Append('>').Append(run);
+                    }
+
+                    expanded.Append('\n');
+                }
+
+                expanded.Append('\n');
+            }
+
+            expanded.Append(fake).Append(global).Append(run).Append(fake).Append(pieces[i + 1]);
+        }
+
+        int[] ids = Tokenizer.Encode(expanded.ToString(), addSpecialTokens: true);
+        int placeholders = ids.Count(t => t == ImageTokenId);
+        int rows = images.Sum(f => f.Rows);
+        if (placeholders != rows)
+        {
+            throw new ModelIncompatibleException(ModelPath, "tokenizer.json", $"The expanded prompt of '{ModelPath}' holds {placeholders} '{ImageToken}' tokens for {rows} image feature rows; tokenizer.json must keep '{ImageToken}', '{fake}', '{global}' and the <row_r_col_c> tokens whole.");
+        }
+
+        if (_contextLength is { } context && ids.Length >= context)
+        {
+            throw new InputTooLargeException($"The prompt is {ids.Length} tokens ({images.Count} image(s), {rows} image positions); the model's context holds {context}.", ids.Length, context - 1);
+        }
+
+        return ids;
     }
 
     /// <summary>Renders the conversation, tokenizes it and expands every image placeholder to <see cref="ImageSeqLength"/> tokens.</summary>
@@ -383,7 +538,7 @@ internal sealed class VisionLanguageModel : IDisposable
 /// <param name="FeatureOutput">The vision encoder's output.</param>
 internal sealed record VisualMediaContract(string Kind, IReadOnlyList<string> ModelTypes, string PreprocessorFile, string PixelInput, string FeatureOutput)
 {
-    public static VisualMediaContract Image { get; } = new("image", ["llava"], "preprocessor_config.json", "pixel_values", "image_features");
+    public static VisualMediaContract Image { get; } = new("image", ["llava", "idefics3"], "preprocessor_config.json", "pixel_values", "image_features");
 
     public static VisualMediaContract Video { get; } = new("video", ["llava_next_video"], "video_preprocessor_config.json", "pixel_values_videos", "video_features");
 }

@@ -1,7 +1,7 @@
 namespace Multimodal.Sdk;
 
 /// <summary>
-/// Visual question answering on a LLaVA / BLIP-2 style export (<c>onnx/vision_encoder.onnx</c>,
+/// Visual question answering on a LLaVA / BLIP-2 style export or an Idefics3 one (SmolVLM v1; <c>onnx/vision_encoder.onnx</c>,
 /// <c>onnx/embed_tokens.onnx</c>, <c>onnx/decoder_model_merged.onnx</c> with <c>inputs_embeds</c>): each question is
 /// put into a user turn with the image through the model's chat template, and the answer is generated greedily
 /// (or as <see cref="GenerationOptions"/> say) until the end-of-turn token. All questions of one call share one run
@@ -18,7 +18,7 @@ public sealed class VisualQa : IVisualQa, IWarmable
     /// <param name="options">Session and input-limit settings; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
     /// <exception cref="ModelNotFoundException">The folder or a file it needs is missing.</exception>
-    /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model (<c>model_type</c> 'llava'), its chat template does not parse, or a graph breaks the contract.</exception>
+    /// <exception cref="ModelIncompatibleException">The folder is not a LLaVA-style model (<c>model_type</c> 'llava', or 'idefics3' for SmolVLM v1), its chat template does not parse, or a graph breaks the contract.</exception>
     public VisualQa(string modelPath, MultimodalOptions? options = null)
         : this(new OnnxSessionFactory(options), modelPath)
     {
@@ -107,7 +107,7 @@ public sealed class VisualQa : IVisualQa, IWarmable
             }
 
             messages.Add(_model.Message("user", [(true, null), (false, question)]));
-            int[] ids = _model.BuildPrompt(messages, 1);
+            int[] ids = _model.BuildPrompt(messages, [features]);
             var settings = _model.Settings(settingsOptions, ids.Length);
             using var embeddings = _model.Embed(ids, [features]);
             var generated = await _model.GenerateAsync(ids, embeddings, settings, cancellationToken).ConfigureAwait(false);

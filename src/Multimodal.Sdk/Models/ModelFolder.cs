@@ -84,12 +84,9 @@ internal sealed class ModelFolder
     /// <summary>Real model families the SDK recognises but cannot run yet, and why (docs/model-folders.md).</summary>
     private static readonly Dictionary<string, string> UnsupportedModelTypes = new(StringComparer.Ordinal)
     {
-        ["idefics3"] = IdeficsUnsupported,
-        ["smolvlm"] = IdeficsUnsupported,
+        ["smolvlm"] = "SmolVLM2 (model_type 'smolvlm') is not supported yet: its SmolVLMProcessor (video frames, its own image-splitting defaults) has not been checked against the Python reference; Idefics3 / SmolVLM v1 (model_type 'idefics3') is supported.",
         ["blip"] = "BLIP (Salesforce/blip-*) is not supported: it has no ONNX export contract the SDK knows (neither Optimum nor transformers.js exports it); only its tokenizer.json (BERT WordPiece) loads.",
     };
-
-    private const string IdeficsUnsupported = "Idefics3 / SmolVLM is not supported yet: it needs Idefics3's image splitting (512-px tiles plus a global image, 5-D pixel_values with pixel_attention_mask) and the <row_i_col_j> / <global-img> prompt expansion; its tokenizer.json and chat template do load.";
 
     /// <summary>Gets the graphs in <c>onnx/</c> (or at the top level) as relative paths.</summary>
     public IReadOnlyList<string> ListGraphs()
