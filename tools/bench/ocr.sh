@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OCR throughput, the SDK's OcrReader against @gutenye/ocr-node, in one run on the same PP-OCRv4 graphs and images.
 #
-#   tools/bench/ocr.sh [--rounds R] [--repeat N] [--out DIR] [--no-build] [IMAGE...]   (default: every image of tests/fixtures/ocr)
+#   tools/bench/ocr.sh [--rounds R] [--repeat N] [--out DIR] [--no-build] [--no-spin] [IMAGE...]   (default: every image of tests/fixtures/ocr)
 #
 # Three pipelines, each a process that reads the images once to warm up and then R times timed: the SDK with the
 # folder's settings (PaddleOCR's pipeline, direction classifier on), the SDK with ocr-node's settings
@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --no-spin) export MM_OCR_SPIN=0; shift ;;
     *) images+=("$1"); shift ;;
   esac
 done

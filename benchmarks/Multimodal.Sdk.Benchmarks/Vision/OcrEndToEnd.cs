@@ -26,7 +26,9 @@ internal static class OcrEndToEnd
             }
         }
 
-        using var reader = new OcrReader(new OnnxSessionFactory(), model, config);
+        // MM_OCR_SPIN=0 (tools/bench/ocr.sh --no-spin): ONNX Runtime's threads wait without spinning.
+        var options = new MultimodalOptions { AllowThreadSpinning = Environment.GetEnvironmentVariable("MM_OCR_SPIN") != "0" };
+        using var reader = new OcrReader(new OnnxSessionFactory(options), model, config);
         foreach (var image in images)
         {
             await reader.ReadAsync(ImageData.FromFile(image)).ConfigureAwait(false);
