@@ -66,6 +66,41 @@ public sealed class VideoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RankedFindPrintsTheMomentsOfAllVideosTogetherAndAnIndexKeepsThem()
+    {
+        // A second clip: a blue circle throughout, no red square.
+        string other = Path.Combine(_dir, "other.mp4");
+        Ffmpeg("-f", "lavfi", "-i", "color=c=white:s=96x96:r=8:d=2", "-vf", "drawbox=x=30:y=30:w=24:h=24:color=blue:t=fill", "-pix_fmt", "yuv420p", other);
+        var run = await Mm.RunAsync("video", "find", "--video", _dir, "--text", "when does the red square appear?", "--ranked", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var result = Assert.Single(run.Results);
+        Assert.Equal(["query", "moments"], Mm.Keys(result));
+        var moments = result.GetProperty("moments").EnumerateArray().ToList();
+        Assert.All(moments, m => Assert.Equal(["video", "start", "end", "score"], Mm.Keys(m)));
+        Assert.Equal(Path.GetFullPath(Clip), moments[0].GetProperty("video").GetString());
+        Assert.Equal(1.0, moments[0].GetProperty("start").GetDouble(), 0.25);
+        Assert.Contains(moments, m => m.GetProperty("video").GetString() == Path.GetFullPath(other));
+
+        // Kept in an index folder: a later run searches it without --video.
+        string index = Path.Combine(Path.GetTempPath(), $"mm-video-index-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.Equal(0, (await Mm.RunAsync("video", "find", "--video", _dir, "--index", index, "--text", "red square", "--json")).ExitCode);
+            var again = await Mm.RunAsync("video", "find", "--index", index, "--text", "when does the red square appear?", "--top", "1", "--json");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            var best = Assert.Single(Assert.Single(again.Results).GetProperty("moments").EnumerateArray().ToList());
+            Assert.Equal(Path.GetFullPath(Clip), best.GetProperty("video").GetString());
+        }
+        finally
+        {
+            if (Directory.Exists(index))
+            {
+                Directory.Delete(index, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task FramesAndEveryTogetherIsAUsageErrorAndABrokenVideoAnInputError()
     {
         var both = await Mm.RunAsync("video", "classify", "--video", Clip, "--labels", "a,b", "--frames", "2", "--every", "1");

@@ -71,7 +71,9 @@ JSON
 mv "$out/ocr_config.json.tmp" "$out/ocr_config.json"
 # The same graphs with @gutenye/ocr-node's choices (ocr-common Detection.ts / Recognition.ts / splitIntoLineImages.ts):
 # x / 255 without mean/std for both graphs, binarization at 0.03, no box score, unclip 1.5, no direction classifier,
-# one line per recognizer call without padding, lines resized with a Lanczos filter (sharp's default). The parity test runs the SDK with it against ocr-node's output.
+# detector sides rounded up to a multiple of 32 with the image fitted inside and padded (sharp's fit 'contain'), lines
+# cut from that padded image, one line per recognizer call without padding, images resized as sharp resizes them
+# (libvips: Lanczos-3 reduce, Catmull-Rom enlarge). The parity test runs the SDK with it against ocr-node's output.
 cat > "$out/ocr_config.ocr-node.json" <<'JSON'
 {
   "model_type": "pp-ocr",
@@ -81,6 +83,8 @@ cat > "$out/ocr_config.ocr-node.json" <<'JSON'
     "limit_side_len": 100000,
     "limit_type": "max",
     "multiple": 32,
+    "rounding": "ceil",
+    "resize": "contain",
     "channel_order": "bgr",
     "mean": [0, 0, 0],
     "std": [1, 1, 1],
@@ -95,7 +99,7 @@ cat > "$out/ocr_config.ocr-node.json" <<'JSON'
     "dictionary": "ppocr_keys_v1.txt",
     "use_space_char": true,
     "image_shape": [3, 48, 1],
-    "resample": "lanczos",
+    "resample": "libvips",
     "channel_order": "bgr",
     "mean": [0, 0, 0],
     "std": [1, 1, 1],

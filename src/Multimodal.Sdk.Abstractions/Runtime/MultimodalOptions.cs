@@ -25,6 +25,13 @@ public sealed class MultimodalOptions
     /// <summary>Gets or sets the threads used to run independent operators in parallel; 0 lets ONNX Runtime choose.</summary>
     public int InterOpThreads { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether ONNX Runtime's worker threads spin while they wait for work (its
+    /// default: lowest latency for one caller on otherwise idle cores). Turn it off where several runs or processes
+    /// share few cores: a spinning thread holds a core that another run could use.
+    /// </summary>
+    public bool AllowThreadSpinning { get; set; } = true;
+
     /// <summary>Gets or sets how much ONNX Runtime rewrites graphs when a session is created.</summary>
     public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
 

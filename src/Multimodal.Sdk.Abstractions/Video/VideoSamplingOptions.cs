@@ -38,6 +38,15 @@ public sealed class VideoSamplingOptions
     /// <summary>Gets or sets the most frames returned (the rest are not decoded); <see langword="null"/> for no cap.</summary>
     public int? MaxFrames { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the decoder may write every frame into one reused pixel buffer; <see langword="false"/>
+    /// by default. When <see langword="true"/>, a frame's <see cref="VideoFrame.Image"/> pixels are valid only until
+    /// the next frame is requested (the enumerator's next <c>MoveNextAsync</c>) or the enumeration ends: use or copy
+    /// them (<c>frame.Image.RgbPixels.ToArray()</c>) before moving on. Saves one frame-sized allocation a frame for
+    /// callers that process frames one at a time; with the default, every frame owns its pixels and stays valid.
+    /// </summary>
+    public bool ReuseFrameBuffer { get; set; }
+
     /// <summary>Picks <paramref name="count"/> frames evenly over the video.</summary>
     /// <param name="count">The number of frames, at least 1.</param>
     /// <returns>The options.</returns>

@@ -17,15 +17,19 @@ namespace Multimodal.Sdk;
 /// </summary>
 /// <remarks>
 /// The programs are run directly (no shell), one process per call, killed when the caller stops enumerating or
-/// cancels. Safe for concurrent use.
+/// cancels. A probe is remembered per file (path, length and last write time) so decoding a file that was just probed
+/// starts ffmpeg only. Frames own their pixels unless <see cref="VideoSamplingOptions.ReuseFrameBuffer"/> asks for
+/// one reused buffer. Safe for concurrent use.
 /// </remarks>
 public sealed partial class FfmpegVideoDecoder : IVideoDecoder
 {
     private const int MaxStderrChars = 2000;
+    private const int MaxRememberedProbes = 256;
 
     private readonly string? _configuredPath;
     private readonly long _maxPixels;
     private readonly TimeSpan _maxDuration;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ProbeEntry> _probes = new(StringComparer.Ordinal);
 
     /// <summary>Creates a decoder.</summary>
     /// <param name="options">Where ffmpeg is (<see cref="MultimodalOptions.FfmpegPath"/>, else <c>PATH</c>) and the input limits (<see cref="MultimodalOptions.MaxImagePixels"/> per frame, <see cref="InputLimits.MaxVideoDuration"/>); <see langword="null"/> for the defaults.</param>
@@ -39,10 +43,24 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     /// <inheritdoc/>
     public async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
     {
-        var file = CheckFile(path);
-        var (_, ffprobe) = FfmpegTools.Locate(_configuredPath);
-        string json = await RunToEndAsync(ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "file:" + file], path, cancellationToken).ConfigureAwait(false);
-        var info = VideoProbe.Parse(path, json);
+        var info = (await ProbeEntryAsync(path, CheckFile(path), cancellationToken).ConfigureAwait(false)).Info;
+        if (!string.Equals(info.Path, path, StringComparison.Ordinal))
+        {
+            info = new VideoInfo
+            {
+                Path = path,
+                Container = info.Container,
+                Duration = info.Duration,
+                FrameRate = info.FrameRate,
+                FrameCount = info.FrameCount,
+                Width = info.Width,
+                Height = info.Height,
+                Rotation = info.Rotation,
+                VideoCodec = info.VideoCodec,
+                Streams = info.Streams,
+            };
+        }
+
         if ((long)info.Width * info.Height > _maxPixels)
         {
             throw new InputTooLargeException(string.Create(CultureInfo.InvariantCulture, $"'{path}' has {info.Width}x{info.Height} frames; the most pixels a frame may have is {_maxPixels} (MultimodalOptions.MaxImagePixels)."), (long)info.Width * info.Height, _maxPixels);
@@ -61,15 +79,17 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     {
         options = options?.Clone() ?? new VideoSamplingOptions();
         options.Validate();
-        var info = await ProbeAsync(path, cancellationToken).ConfigureAwait(false);
+        _ = await ProbeAsync(path, cancellationToken).ConfigureAwait(false);
         string file = Path.GetFullPath(path);
+        var entry = await ProbeEntryAsync(path, file, cancellationToken).ConfigureAwait(false);
+        var info = entry.Info;
         var (ffmpeg, ffprobe) = FfmpegTools.Locate(_configuredPath);
 
         string? select = null;
         switch (options.Mode)
         {
             case FrameSampling.Uniform:
-                long total = info.FrameCount ?? await CountFramesAsync(ffprobe, file, path, cancellationToken).ConfigureAwait(false);
+                long total = info.FrameCount ?? entry.CountedFrames ?? await CountFramesAsync(ffprobe, file, path, entry, cancellationToken).ConfigureAwait(false);
                 if (total <= 0)
                 {
                     throw new InputDecodeException($"'{path}' has no video frames.");
@@ -104,6 +124,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
 
         using var run = FrameProcess.Start(ffmpeg, args, path);
         int index = 0;
+        byte[]? shared = null;
         while (await run.NextFrameInfoAsync(cancellationToken).ConfigureAwait(false) is { } frame)
         {
             if ((long)frame.Width * frame.Height > _maxPixels)
@@ -111,7 +132,24 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
                 throw new InputTooLargeException(string.Create(CultureInfo.InvariantCulture, $"'{path}' has a {frame.Width}x{frame.Height} frame; the most pixels a frame may have is {_maxPixels} (MultimodalOptions.MaxImagePixels)."), (long)frame.Width * frame.Height, _maxPixels);
             }
 
-            var pixels = new byte[frame.Width * frame.Height * 3];
+            int size = frame.Width * frame.Height * 3;
+            Memory<byte> pixels;
+            if (options.ReuseFrameBuffer)
+            {
+                // One buffer for the whole call, grown only if the frame size changes mid-stream: the caller was told
+                // the pixels live until the next frame is asked for.
+                if (shared is null || shared.Length < size)
+                {
+                    shared = GC.AllocateUninitializedArray<byte>(size);
+                }
+
+                pixels = shared.AsMemory(0, size);
+            }
+            else
+            {
+                pixels = GC.AllocateUninitializedArray<byte>(size);
+            }
+
             await run.ReadPixelsAsync(pixels, cancellationToken).ConfigureAwait(false);
             var time = TimeSpan.FromSeconds(Math.Max(0, frame.Seconds));
             yield return new VideoFrame(time, index, ImageData.FromPixels(pixels, frame.Width, frame.Height, string.Create(CultureInfo.InvariantCulture, $"{path} at {time.TotalSeconds:F3} s")));
@@ -156,10 +194,36 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     }
 
     // Containers that state no frame count (WebM, MKV, GIF): count the packets (a demux pass, no decoding).
-    private static async Task<long> CountFramesAsync(string ffprobe, string file, string path, CancellationToken cancellationToken)
+    private static async Task<long> CountFramesAsync(string ffprobe, string file, string path, ProbeEntry entry, CancellationToken cancellationToken)
     {
         string text = await RunToEndAsync(ffprobe, ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "file:" + file], path, cancellationToken).ConfigureAwait(false);
-        return long.TryParse(text.Trim().TrimEnd(','), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
+        long count = long.TryParse(text.Trim().TrimEnd(','), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
+        entry.CountedFrames = count;
+        return count;
+    }
+
+    // The probe of a file, remembered while its length and last write time stay the same: ProbeAsync followed by
+    // ReadFramesAsync (what every pipeline does) runs ffprobe once, not twice.
+    private async Task<ProbeEntry> ProbeEntryAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        var stat = new FileInfo(file);
+        long length = stat.Length;
+        var written = stat.LastWriteTimeUtc;
+        if (_probes.TryGetValue(file, out var known) && known.Length == length && known.Written == written)
+        {
+            return known;
+        }
+
+        var (_, ffprobe) = FfmpegTools.Locate(_configuredPath);
+        string json = await RunToEndAsync(ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "file:" + file], path, cancellationToken).ConfigureAwait(false);
+        var entry = new ProbeEntry(length, written, VideoProbe.Parse(path, json));
+        if (_probes.Count >= MaxRememberedProbes)
+        {
+            _probes.Clear();
+        }
+
+        _probes[file] = entry;
+        return entry;
     }
 
     private static async Task<string> RunToEndAsync(string program, IReadOnlyList<string> args, string path, CancellationToken cancellationToken)
@@ -222,6 +286,19 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
 
     private static string Tail(string text) => text.Length > MaxStderrChars ? text[^MaxStderrChars..] : text;
 
+    /// <summary>A remembered probe: valid while the file keeps its length and last write time.</summary>
+    private sealed class ProbeEntry(long length, DateTime written, VideoInfo info)
+    {
+        public long Length { get; } = length;
+
+        public DateTime Written { get; } = written;
+
+        public VideoInfo Info { get; } = info;
+
+        /// <summary>Gets or sets the counted packets, for containers that state no frame count (set once, the same value by any racer).</summary>
+        public long? CountedFrames { get; set; }
+    }
+
     /// <summary>What showinfo says about one output frame.</summary>
     private readonly record struct FrameInfo(double Seconds, int Width, int Height);
 
@@ -244,6 +321,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
             _process = process;
             _path = path;
             _stdout = process.StandardOutput.BaseStream;
+            PipeBuffer.TryGrow(_stdout);
             _stderr = Task.Run(ReadStderrAsync);
         }
 
@@ -259,7 +337,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
             return null;
         }
 
-        public async Task ReadPixelsAsync(byte[] destination, CancellationToken cancellationToken)
+        public async Task ReadPixelsAsync(Memory<byte> destination, CancellationToken cancellationToken)
         {
             try
             {

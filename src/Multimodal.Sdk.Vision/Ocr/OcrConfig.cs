@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Multimodal.Sdk;
 
 /// <summary>How one OCR graph wants its input image: channel order, normalization and size.</summary>
-internal sealed record OcrStageConfig(string Graph, bool Bgr, float[] Mean, float[] Std, int Height, int Width, int BatchSize, ResampleFilter Resample);
+/// <remarks><paramref name="Libvips"/>: <c>"resample": "libvips"</c>, sharp's resize (<see cref="VipsResampler"/>, @gutenye/ocr-node's) instead of a Pillow filter.</remarks>
+internal sealed record OcrStageConfig(string Graph, bool Bgr, float[] Mean, float[] Std, int Height, int Width, int BatchSize, ResampleFilter Resample, bool Libvips = false);
 
 /// <summary>
 /// The typed <c>ocr_config.json</c> of a PaddleOCR-style model folder (docs/model-folders.md): the three graphs, the
@@ -14,12 +15,14 @@ internal sealed class OcrConfig
 {
     public const string FileName = "ocr_config.json";
 
-    private OcrConfig(OcrStageConfig detection, int limitSideLength, bool limitMax, int multiple, DbSettings db, OcrStageConfig? classifier, float classifierThreshold, int rotatedLabel, OcrStageConfig recognition, string dictionary, bool useSpaceChar, float dropScore)
+    private OcrConfig(OcrStageConfig detection, int limitSideLength, bool limitMax, int multiple, bool roundUp, bool contain, DbSettings db, OcrStageConfig? classifier, float classifierThreshold, int rotatedLabel, OcrStageConfig recognition, string dictionary, bool useSpaceChar, float dropScore)
     {
         Detection = detection;
         LimitSideLength = limitSideLength;
         LimitIsMax = limitMax;
         Multiple = multiple;
+        RoundUp = roundUp;
+        Contain = contain;
         Db = db;
         Classifier = classifier;
         ClassifierThreshold = classifierThreshold;
@@ -40,6 +43,16 @@ internal sealed class OcrConfig
 
     /// <summary>Gets the multiple the detector input's sides are rounded to (32).</summary>
     public int Multiple { get; }
+
+    /// <summary>Gets whether the detector's sides are rounded up to the multiple (<c>"rounding": "ceil"</c>, ocr-node) rather than to the nearest one (PaddleOCR).</summary>
+    public bool RoundUp { get; }
+
+    /// <summary>
+    /// Gets whether the detector input keeps the image's aspect ratio and pads the rest black (<c>"resize": "contain"</c>,
+    /// ocr-node's sharp call, resized by <see cref="VipsResampler"/>) rather than stretching to both sides (PaddleOCR).
+    /// Lines are then cut from that resized image, as ocr-node cuts them.
+    /// </summary>
+    public bool Contain { get; }
 
     public DbSettings Db { get; }
 
@@ -78,6 +91,13 @@ internal sealed class OcrConfig
             throw json.WrongType("detection.limit_type", "\"max\" or \"min\"", json.Root.GetProperty("detection").GetProperty("limit_type"));
         }
 
+        string rounding = json.TryGetString("detection.rounding") ?? "round";
+        string resize = json.TryGetString("detection.resize") ?? "stretch";
+        if (rounding is not ("round" or "ceil") || resize is not ("stretch" or "contain"))
+        {
+            throw new ModelIncompatibleException(folder.Path, FileName, $"'{folder.Path}/{FileName}': detection.rounding must be \"round\" or \"ceil\" and detection.resize \"stretch\" or \"contain\", not \"{rounding}\" and \"{resize}\".");
+        }
+
         var db = new DbSettings(
             (float)(json.TryGetDouble("detection.thresh") ?? 0.3),
             (float)(json.TryGetDouble("detection.box_thresh") ?? 0.6),
@@ -112,6 +132,8 @@ internal sealed class OcrConfig
             Positive(json, "detection.limit_side_len", 960),
             limitType == "max",
             Positive(json, "detection.multiple", 32),
+            rounding == "ceil",
+            resize == "contain",
             db,
             classifier,
             (float)(json.TryGetDouble("classifier.thresh") ?? 0.9),
@@ -147,13 +169,14 @@ internal sealed class OcrConfig
         {
             "bilinear" => ResampleFilter.Bilinear,
             "bicubic" => ResampleFilter.Bicubic,
-            "lanczos" => ResampleFilter.Lanczos,
-            var other => throw new ModelIncompatibleException(folder.Path, FileName, $"'{folder.Path}/{FileName}': {section}.resample must be \"bilinear\", \"bicubic\" or \"lanczos\", not \"{other}\"."),
+            "lanczos" or "libvips" => ResampleFilter.Lanczos,
+            var other => throw new ModelIncompatibleException(folder.Path, FileName, $"'{folder.Path}/{FileName}': {section}.resample must be \"bilinear\", \"bicubic\", \"lanczos\" or \"libvips\", not \"{other}\"."),
         };
         var shape = json.TryGetInt32Array($"{section}.image_shape");
         int height = shape is { Length: 3 } ? shape[1] : defaultHeight;
         int width = shape is { Length: 3 } ? shape[2] : defaultWidth;
-        return new OcrStageConfig(graph, order == "bgr", mean, std, height, width, Positive(json, $"{section}.batch_size", 6), resample);
+        bool libvips = json.TryGetString($"{section}.resample") == "libvips";
+        return new OcrStageConfig(graph, order == "bgr", mean, std, height, width, Positive(json, $"{section}.batch_size", 6), resample, libvips);
     }
 
     private static int Positive(JsonConfig json, string path, int fallback)

@@ -117,14 +117,39 @@ public sealed class OcrReader : ITextReader, IWarmable
         timings?.Add(ref timings.Decode, clock);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var (map, mapWidth, mapHeight) = Detect(rgb, width, height, options?.DetectionSideLimit ?? _config.LimitSideLength);
+        var detection = Detect(rgb, width, height, options?.DetectionSideLimit ?? _config.LimitSideLength);
         timings?.Add(ref timings.Detection, clock);
-        var boxes = DbPostProcessor.FindBoxes(map, mapWidth, mapHeight, width, height, _config.Db);
-        var order = ReadingOrder.Sort(boxes);
-        var crops = new CropImage[order.Count];
-        for (int i = 0; i < order.Count; i++)
+        List<PointF[]> boxes;
+        CropImage[] crops;
+        List<(int Index, int Line)> order;
+        if (detection.Input is { } input)
         {
-            crops[i] = TextCrop.Warp(rgb, width, height, boxes[order[i].Index]);
+            // ocr-node's way: boxes found and lines cut in the padded detector image, boxes then mapped back to the image.
+            boxes = DbPostProcessor.FindBoxes(detection.Map, detection.MapWidth, detection.MapHeight, detection.InputWidth, detection.InputHeight, _config.Db);
+            order = ReadingOrder.Sort(boxes);
+            crops = new CropImage[order.Count];
+            for (int i = 0; i < order.Count; i++)
+            {
+                crops[i] = TextCrop.Warp(input, detection.InputWidth, detection.InputHeight, boxes[order[i].Index]);
+            }
+
+            foreach (var box in boxes)
+            {
+                for (int k = 0; k < box.Length; k++)
+                {
+                    box[k] = new PointF((float)((box[k].X - detection.Left) / detection.Scale), (float)((box[k].Y - detection.Top) / detection.Scale));
+                }
+            }
+        }
+        else
+        {
+            boxes = DbPostProcessor.FindBoxes(detection.Map, detection.MapWidth, detection.MapHeight, width, height, _config.Db);
+            order = ReadingOrder.Sort(boxes);
+            crops = new CropImage[order.Count];
+            for (int i = 0; i < order.Count; i++)
+            {
+                crops[i] = TextCrop.Warp(rgb, width, height, boxes[order[i].Index]);
+            }
         }
 
         timings?.Add(ref timings.PostProcessing, clock);
@@ -163,8 +188,11 @@ public sealed class OcrReader : ITextReader, IWarmable
         return new TextReadResult(lines, width, height);
     }
 
-    /// <summary>DetResizeForTest (<c>limit_type</c> max or min, sides rounded to the multiple) + normalization + the detector.</summary>
-    private (float[] Map, int Width, int Height) Detect(ReadOnlySpan<byte> rgb, int width, int height, int limit)
+    /// <summary>
+    /// DetResizeForTest (<c>limit_type</c> max or min, sides rounded to the multiple) + normalization + the detector. With
+    /// <c>"resize": "contain"</c> (ocr-node) the resized, padded image comes back too, with its scale and padding.
+    /// </summary>
+    private DetectionOutput Detect(ReadOnlySpan<byte> rgb, int width, int height, int limit)
     {
         double ratio = 1;
         if (_config.LimitIsMax ? Math.Max(width, height) > limit : Math.Min(width, height) < limit)
@@ -173,16 +201,38 @@ public sealed class OcrReader : ITextReader, IWarmable
         }
 
         int m = _config.Multiple;
-        int h = Math.Max((int)Math.Round((int)(height * ratio) / (double)m, MidpointRounding.ToEven) * m, m);
-        int w = Math.Max((int)Math.Round((int)(width * ratio) / (double)m, MidpointRounding.ToEven) * m, m);
+        int h, w;
+        if (_config.RoundUp)
+        {
+            // ocr-node: Math.ceil(side / 32) * 32 (its 960 limit is commented out; ours stays, as limit_side_len says).
+            h = Math.Max((int)Math.Ceiling(height * ratio / m) * m, m);
+            w = Math.Max((int)Math.Ceiling(width * ratio / m) * m, m);
+        }
+        else
+        {
+            h = Math.Max((int)Math.Round((int)(height * ratio) / (double)m, MidpointRounding.ToEven) * m, m);
+            w = Math.Max((int)Math.Round((int)(width * ratio) / (double)m, MidpointRounding.ToEven) * m, m);
+        }
 
         var input = new float[3 * h * w];
-        ResizeNormalize(rgb, width, height, w, h, _config.Detection, input, w);
+        byte[]? padded = null;
+        double scale = 1;
+        int left = 0, top = 0;
+        if (_config.Contain)
+        {
+            (padded, scale, left, top) = VipsResampler.Contain(rgb, width, height, 3, w, h);
+            Normalize(padded, w, h, _config.Detection, input, w);
+        }
+        else
+        {
+            ResizeNormalize(rgb, width, height, w, h, _config.Detection, input, w);
+        }
+
         using var x = OrtValue.CreateTensorValueFromMemory(input, [1, 3, h, w]);
         using var outputs = _detector.Run([_detector.InputNames[0]], [x], [_detector.OutputNames[0]]);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
         int mapHeight = (int)shape[^2], mapWidth = (int)shape[^1];
-        return (outputs[0].GetTensorDataAsSpan<float>()[..(mapHeight * mapWidth)].ToArray(), mapWidth, mapHeight);
+        return new DetectionOutput(outputs[0].GetTensorDataAsSpan<float>()[..(mapHeight * mapWidth)].ToArray(), mapWidth, mapHeight, padded, w, h, scale, left, top);
     }
 
     /// <summary>TextClassifier: batches by aspect ratio, 48 x 192 padded inputs, a half turn where "180" wins above the threshold.</summary>
@@ -190,9 +240,10 @@ public sealed class OcrReader : ITextReader, IWarmable
     {
         var stage = _config.Classifier!;
         var indices = Enumerable.Range(0, crops.Length).OrderBy(i => crops[i].AspectRatio).ToArray();
-        for (int start = 0; start < indices.Length; start += stage.BatchSize)
+        int batches = (indices.Length + stage.BatchSize - 1) / stage.BatchSize;
+        ForEachBatch(batches, cancellationToken, k =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            int start = k * stage.BatchSize;
             var batch = indices.AsSpan(start, Math.Min(stage.BatchSize, indices.Length - start)).ToArray();
             var input = BatchInput(crops, batch, stage, stage.Width);
             using var x = OrtValue.CreateTensorValueFromMemory(input, [batch.Length, 3, stage.Height, stage.Width]);
@@ -208,7 +259,7 @@ public sealed class OcrReader : ITextReader, IWarmable
                     crops[batch[b]] = crops[batch[b]].RotateHalf();
                 }
             }
-        }
+        });
     }
 
     /// <summary>TextRecognizer: batches sorted by aspect ratio, height 48, width by the batch's widest ratio (at least 320), padded; greedy CTC.</summary>
@@ -217,12 +268,14 @@ public sealed class OcrReader : ITextReader, IWarmable
         var stage = _config.Recognition;
         var results = new (string, float)[crops.Length];
         var indices = Enumerable.Range(0, crops.Length).OrderBy(i => crops[i].AspectRatio).ToArray();
-        for (int start = 0; start < indices.Length; start += stage.BatchSize)
+        int batches = (indices.Length + stage.BatchSize - 1) / stage.BatchSize;
+        ForEachBatch(batches, cancellationToken, k =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            int start = k * stage.BatchSize;
             var batch = indices.AsSpan(start, Math.Min(stage.BatchSize, indices.Length - start)).ToArray();
-            double maxRatio = Math.Max((double)stage.Width / stage.Height, batch.Max(i => (double)crops[i].Width / crops[i].Height));
-            int batchWidth = (int)(stage.Height * maxRatio);
+            int batchWidth = stage.Libvips
+                ? Math.Max(stage.Width, batch.Max(i => ResizedWidth(crops[i], stage, int.MaxValue)))
+                : (int)(stage.Height * Math.Max((double)stage.Width / stage.Height, batch.Max(i => (double)crops[i].Width / crops[i].Height)));
             var input = BatchInput(crops, batch, stage, batchWidth);
             using var x = OrtValue.CreateTensorValueFromMemory(input, [batch.Length, 3, stage.Height, batchWidth]);
             using var outputs = _recognizer.Run([_recognizer.InputNames[0]], [x], [_recognizer.OutputNames[0]]);
@@ -233,9 +286,35 @@ public sealed class OcrReader : ITextReader, IWarmable
             {
                 results[batch[b]] = _decoder.Decode(probabilities.Slice(b * frames * classes, frames * classes), frames);
             }
-        }
+        });
 
         return results;
+    }
+
+    // Batches are independent: with several, two run at once, so one batch's single-threaded stretches (the many small
+    // operators of a 48-pixel-high input) overlap the other's instead of leaving a core idle. Results land by index,
+    // so the order of completion changes nothing.
+    private static void ForEachBatch(int batches, CancellationToken cancellationToken, Action<int> body)
+    {
+        if (batches <= 1 || Environment.ProcessorCount < 2)
+        {
+            for (int k = 0; k < batches; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                body(k);
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, body);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
     }
 
     // PaddleOCR's resize_norm_img: keep the aspect ratio at the stage's height (width at most batchWidth), normalize,
@@ -247,12 +326,17 @@ public sealed class OcrReader : ITextReader, IWarmable
         for (int b = 0; b < batch.Length; b++)
         {
             var crop = crops[batch[b]];
-            int resizedWidth = Math.Min(batchWidth, (int)Math.Ceiling(stage.Height * (double)crop.Width / crop.Height));
-            ResizeNormalize(crop.Pixels, crop.Width, crop.Height, Math.Max(1, resizedWidth), stage.Height, stage, input.AsSpan(b * 3 * plane, 3 * plane), batchWidth);
+            ResizeNormalize(crop.Pixels, crop.Width, crop.Height, ResizedWidth(crop, stage, batchWidth), stage.Height, stage, input.AsSpan(b * 3 * plane, 3 * plane), batchWidth);
         }
 
         return input;
     }
+
+    // The width a crop gets at the stage's height: PaddleOCR's ceil(height * ratio) up to the batch's width, or what sharp
+    // gives for resize({ height }) (libvips rounds to nearest; ocr-node pads nothing, so the batch is as wide as its widest line).
+    private static int ResizedWidth(CropImage crop, OcrStageConfig stage, int batchWidth) => stage.Libvips
+        ? Math.Min(batchWidth, VipsResampler.OutputSize(crop.Width, crop.Height, crop.Height / (double)stage.Height).Width)
+        : Math.Max(1, Math.Min(batchWidth, (int)Math.Ceiling(stage.Height * (double)crop.Width / crop.Height)));
 
     // Resizes to outWidth x outHeight (Pillow's filter: bilinear unless the config says otherwise) and writes (x / 255 - mean) / std as planes of rowStride columns,
     // in the stage's channel order.
@@ -260,11 +344,36 @@ public sealed class OcrReader : ITextReader, IWarmable
     {
         byte[]? rented = null;
         ReadOnlySpan<byte> resized = rgb;
+        if (stage.Libvips && outHeight != height)
+        {
+            var vips = VipsResampler.Resize(rgb, width, height, 3, height / (double)outHeight, out int vipsWidth, out _);
+            resized = vips;
+            outWidth = Math.Min(outWidth, vipsWidth);
+            Normalize(resized, outWidth, outHeight, stage, destination, rowStride, vipsWidth);
+            return;
+        }
+
         if (outWidth != width || outHeight != height)
         {
             rented = System.Buffers.ArrayPool<byte>.Shared.Rent(outWidth * outHeight * 3);
             PillowResampler.Resize(rgb, width, height, outWidth, outHeight, stage.Resample, rented, 0, 0, outWidth, outHeight, Vector128.IsHardwareAccelerated);
             resized = rented.AsSpan(0, outWidth * outHeight * 3);
+        }
+
+        Normalize(resized, outWidth, outHeight, stage, destination, rowStride, outWidth);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // Writes (x / 255 - mean) / std of the first outWidth columns of an image sourceWidth wide as planes of rowStride
+    // columns, in the stage's channel order.
+    private static void Normalize(ReadOnlySpan<byte> resized, int outWidth, int outHeight, OcrStageConfig stage, Span<float> destination, int rowStride, int sourceWidth = -1)
+    {
+        if (sourceWidth < 0)
+        {
+            sourceWidth = outWidth;
         }
 
         int plane = outHeight * rowStride;
@@ -283,17 +392,12 @@ public sealed class OcrReader : ITextReader, IWarmable
             for (int y = 0; y < outHeight; y++)
             {
                 var row = target.Slice(y * rowStride, outWidth);
-                int o = (y * outWidth * 3) + source;
+                int o = (y * sourceWidth * 3) + source;
                 for (int x = 0; x < outWidth; x++)
                 {
                     row[x] = (resized[o + (x * 3)] * scale[c]) + offset[c];
                 }
             }
-        }
-
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -327,6 +431,9 @@ public sealed class OcrReader : ITextReader, IWarmable
     private static ModelSession Open(OnnxSessionFactory factory, ModelFolder folder, string graph) =>
         factory.Create(folder, Path.Combine(folder.Path, graph), graph).Require(Array.Empty<string>(), Array.Empty<string>());
 }
+
+/// <summary>The detector's probability map; with <c>"resize": "contain"</c> also its input image (RGB) and where the image sits in it.</summary>
+internal readonly record struct DetectionOutput(float[] Map, int MapWidth, int MapHeight, byte[]? Input, int InputWidth, int InputHeight, double Scale, int Left, int Top);
 
 /// <summary>Time per stage, summed over calls (the OCR benchmark's breakdown). Not safe for concurrent use.</summary>
 internal sealed class OcrTimings

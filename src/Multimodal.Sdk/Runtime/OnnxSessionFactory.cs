@@ -189,6 +189,12 @@ internal sealed class OnnxSessionFactory
             },
             ExecutionMode = _options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
         };
+        if (!_options.AllowThreadSpinning)
+        {
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+
         _provider?.Configure(so);
         return so;
     }

@@ -138,6 +138,105 @@ public sealed class FfmpegVideoDecoderTests(EdgeClips clips, VideoWorld world)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAsync(clips.Mp4, VideoSamplingOptions.AllFrames(), cts.Token));
     }
 
+    [Fact]
+    public async Task FramesOwnTheirPixelsByDefaultAndStayValidAfterLaterFramesAreRead()
+    {
+        var frames = new List<VideoFrame>();
+        var seen = new List<byte[]>();
+        await foreach (var frame in _decoder.ReadFramesAsync(clips.NoAudio, VideoSamplingOptions.AllFrames()))
+        {
+            frames.Add(frame);
+            seen.Add(frame.Image.RgbPixels.ToArray());
+        }
+
+        // testsrc draws a counter: consecutive frames differ, so a shared buffer would show up as changed pixels.
+        Assert.Equal(16, frames.Count);
+        Assert.NotEqual(seen[0], seen[1]);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            Assert.True(seen[i].AsSpan().SequenceEqual(frames[i].Image.RgbPixels.Span), $"frame {i}'s pixels changed after later frames were read");
+        }
+    }
+
+    [Fact]
+    public async Task AReusedFrameBufferHoldsEachFramesPixelsUntilTheNextFrameIsRead()
+    {
+        var owned = (await ReadAsync(clips.NoAudio, VideoSamplingOptions.AllFrames())).Select(f => f.Image.RgbPixels.ToArray()).ToList();
+        var options = VideoSamplingOptions.AllFrames();
+        options.ReuseFrameBuffer = true;
+        var buffers = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+        VideoFrame? first = null;
+        int count = 0;
+        await foreach (var frame in _decoder.ReadFramesAsync(clips.NoAudio, options))
+        {
+            Assert.True(owned[count].AsSpan().SequenceEqual(frame.Image.RgbPixels.Span), $"frame {count} differs from the same frame read into its own array");
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frame.Image.RgbPixels, out var segment));
+            buffers.Add(segment.Array!);
+            first ??= frame;
+            count++;
+        }
+
+        Assert.Equal(owned.Count, count);
+        Assert.Single(buffers);
+
+        // As documented: an earlier frame's pixels are overwritten by the later frames (here the last one).
+        Assert.True(owned[^1].AsSpan().SequenceEqual(first!.Image.RgbPixels.Span));
+    }
+
+    [Fact]
+    public async Task AProbedFileIsNotProbedAgainToDecodeItUntilItChanges()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // The counting ffprobe is a shell script.
+        }
+
+        // ffprobe behind a script that counts its runs; ffmpeg beside it as FfmpegPath asks.
+        string bin = Directory.CreateTempSubdirectory("mm-ffprobe-count-").FullName;
+        try
+        {
+            string log = Path.Combine(bin, "runs.log");
+            string video = Path.Combine(bin, "clip.mp4");
+            File.Copy(clips.NoAudio, video);
+            File.CreateSymbolicLink(Path.Combine(bin, "ffmpeg"), Which("ffmpeg"));
+            string probe = Path.Combine(bin, "ffprobe");
+            File.WriteAllText(probe, $"#!/bin/sh\necho run >> '{log}'\nexec '{Which("ffprobe")}' \"$@\"\n");
+            File.SetUnixFileMode(probe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var decoder = new FfmpegVideoDecoder(new MultimodalOptions { FfmpegPath = Path.Combine(bin, "ffmpeg") });
+            int Runs() => File.Exists(log) ? File.ReadAllLines(log).Length : 0;
+
+            Assert.Equal(16, (await decoder.ProbeAsync(video)).FrameCount);
+            await foreach (var frame in decoder.ReadFramesAsync(video, VideoSamplingOptions.Uniform(4)))
+            {
+                Assert.Equal(48, frame.Image.Height);
+            }
+
+            Assert.Equal(1, Runs());
+
+            // Another clip written over the same path: a new length, so the probe runs again and sees it.
+            File.Copy(clips.Rotated, video, overwrite: true);
+            File.SetLastWriteTimeUtc(video, DateTime.UtcNow.AddMinutes(1));
+            Assert.Equal((48, 64), ((await decoder.ProbeAsync(video)).Width, (await decoder.ProbeAsync(video)).Height));
+            Assert.Equal(2, Runs());
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TheFramePipeIsGrownToTakeSeveralFramesOnLinux()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Which("ffmpeg"), "-version") { RedirectStandardOutput = true })!;
+        Assert.Equal(OperatingSystem.IsLinux(), PipeBuffer.TryGrow(process.StandardOutput.BaseStream));
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+    }
+
+    private static string Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, program)).First(File.Exists);
+
     private async Task<List<VideoFrame>> ReadAsync(string path, VideoSamplingOptions options, CancellationToken cancellationToken = default)
     {
         var frames = new List<VideoFrame>();

@@ -19,6 +19,35 @@ public class OcrReaderTests
     }
 
     [Fact]
+    public async Task WithOcrNodesContainResizeBoxesAreInImageCoordinates()
+    {
+        // 000.png (640 x 128) on a white 650 x 140 canvas at (4, 6): ocr-node's detector input is 672 x 160 with the image
+        // fitted inside (scale 1.034, 7 rows of padding above), but the boxes come back in the canvas's pixels.
+        var image = OcrTestData.Images[0];
+        using var decoded = new ImageSharpImageDecoder(1L << 30).Decode(File.ReadAllBytes(image.FullPath));
+        const int W = 650, H = 140, Left = 4, Top = 6;
+        var canvas = new byte[W * H * 3];
+        Array.Fill(canvas, (byte)255);
+        for (int y = 0; y < decoded.Height; y++)
+        {
+            decoded.Pixels.Slice(y * decoded.Width * 3, decoded.Width * 3).CopyTo(canvas.AsSpan((((y + Top) * W) + Left) * 3));
+        }
+
+        using var reader = new OcrReader(OnnxSessionFactory.Default, OcrTestData.Model, "ocr_config.ocr-node.json");
+        var plain = await reader.ReadAsync(image.FullPath);
+        var shifted = await reader.ReadAsync(ImageData.FromPixels(canvas, W, H));
+        Assert.Equal(plain.Lines.Select(l => l.Text), shifted.Lines.Select(l => l.Text));
+        for (int i = 0; i < plain.Lines.Count; i++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                Assert.InRange(shifted.Lines[i].Box[k].X - Left, plain.Lines[i].Box[k].X - 3, plain.Lines[i].Box[k].X + 3);
+                Assert.InRange(shifted.Lines[i].Box[k].Y - Top, plain.Lines[i].Box[k].Y - 3, plain.Lines[i].Box[k].Y + 3);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ABlankImageGivesAnEmptyResult()
     {
         var white = new byte[200 * 100 * 3];

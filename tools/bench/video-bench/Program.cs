@@ -19,35 +19,64 @@ if (mode == "decode")
     int repeat = int.Parse(args[3], CultureInfo.InvariantCulture);
     long total = info.FrameCount ?? 0;
     string select = string.Join('+', FfmpegUniform(total, n).Distinct().Select(i => $"eq(n\\,{i})"));
-    foreach (var (name, sampling, filter) in new[]
+    // Two SDK variants per row, alternated with plain ffmpeg so load changes hit all alike; best of REPEAT each.
+    //   uniform: a fresh decoder (ffprobe + ffmpeg, what a first call costs) and the probe remembered (ffmpeg only);
+    //   every frame: each frame in its own array (the default) and one reused buffer (ReuseFrameBuffer).
+    var reuse = VideoSamplingOptions.AllFrames();
+    reuse.ReuseFrameBuffer = true;
+    foreach (var (name, filter, variants) in new[]
     {
-        ($"uniform {n}", VideoSamplingOptions.Uniform(n), $"select='{select}',format=rgb24"),
-        ("every frame", VideoSamplingOptions.AllFrames(), "format=rgb24"),
+        ($"uniform {n}", $"select='{select}',format=rgb24", new (string, Func<FfmpegVideoDecoder>, VideoSamplingOptions)[]
+        {
+            ("first call (ffprobe + ffmpeg)", () => new FfmpegVideoDecoder(), VideoSamplingOptions.Uniform(n)),
+            ("probe remembered", () => decoder, VideoSamplingOptions.Uniform(n)),
+        }),
+        ("every frame", "format=rgb24", new (string, Func<FfmpegVideoDecoder>, VideoSamplingOptions)[]
+        {
+            ("own arrays", () => decoder, VideoSamplingOptions.AllFrames()),
+            ("reused buffer", () => decoder, reuse),
+        }),
     })
     {
-        double sdk = double.MaxValue, plain = double.MaxValue;
+        var sdk = new double[variants.Length];
+        Array.Fill(sdk, double.MaxValue);
+        double plain = double.MaxValue, plainBig = double.MaxValue;
         int frames = 0;
         for (int r = 0; r < repeat; r++)
         {
-            // Alternate the two so load changes hit both alike; best of REPEAT each.
-            var watch = Stopwatch.StartNew();
-            frames = 0;
-            await foreach (var frame in decoder.ReadFramesAsync(file, sampling))
+            for (int v = 0; v < variants.Length; v++)
             {
-                frames++;
+                var watch = Stopwatch.StartNew();
+                frames = 0;
+                await foreach (var frame in variants[v].Item2().ReadFramesAsync(file, variants[v].Item3))
+                {
+                    frames++;
+                }
+
+                sdk[v] = Math.Min(sdk[v], watch.Elapsed.TotalSeconds);
             }
 
-            sdk = Math.Min(sdk, watch.Elapsed.TotalSeconds);
-            watch.Restart();
-            long bytes = PlainFfmpeg(file, filter);
-            plain = Math.Min(plain, watch.Elapsed.TotalSeconds);
+            var plainWatch = Stopwatch.StartNew();
+            long bytes = PlainFfmpeg(file, filter, bigPipe: false);
+            plain = Math.Min(plain, plainWatch.Elapsed.TotalSeconds);
+            plainWatch.Restart();
+            long bigBytes = PlainFfmpeg(file, filter, bigPipe: true);
+            plainBig = Math.Min(plainBig, plainWatch.Elapsed.TotalSeconds);
+            if (bigBytes != bytes)
+            {
+                throw new InvalidOperationException($"plain ffmpeg wrote {bytes} bytes, then {bigBytes}");
+            }
             if (bytes != (long)frames * info.Width * info.Height * 3)
             {
                 throw new InvalidOperationException($"plain ffmpeg wrote {bytes} bytes, the SDK read {frames} frames");
             }
         }
 
-        Console.WriteLine($"{name}: {frames} frames; SDK {sdk:F3} s ({frames / sdk:F1} frames/s), plain ffmpeg {plain:F3} s ({frames / plain:F1} frames/s); SDK/ffmpeg throughput {plain / sdk:F2}");
+        Console.WriteLine($"{name}: {frames} frames; plain ffmpeg {plain:F3} s ({frames / plain:F1} frames/s), with a 1 MiB pipe {plainBig:F3} s ({frames / plainBig:F1} frames/s)");
+        for (int v = 0; v < variants.Length; v++)
+        {
+            Console.WriteLine($"  SDK {variants[v].Item1}: {sdk[v]:F3} s ({frames / sdk[v]:F1} frames/s); SDK/ffmpeg throughput {plain / sdk[v]:F2}, SDK/ffmpeg-1MiB-pipe {plainBig / sdk[v]:F2}");
+        }
     }
 }
 else if (mode == "e2e")
@@ -100,8 +129,9 @@ static long[] FfmpegUniform(long total, int count)
     return [.. Enumerable.Range(0, count).Select(i => i == count - 1 ? total - 1 : (long)(i * step))];
 }
 
-// The baseline: the same ffmpeg decode, filter and raw RGB24 output, read and discarded by a plain stream copy.
-static long PlainFfmpeg(string file, string filter)
+// The baseline: the same ffmpeg decode, filter and raw RGB24 output, read and discarded by a plain stream copy; with
+// bigPipe, the pipe grown to 1 MiB as the SDK's decoder grows its own (like for like: what the SDK adds over ffmpeg).
+static long PlainFfmpeg(string file, string filter, bool bigPipe)
 {
     var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     foreach (var a in new[] { "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", "-i", file, "-map", "0:v:0", "-an", "-vf", filter, "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1" })
@@ -111,10 +141,15 @@ static long PlainFfmpeg(string file, string filter)
 
     using var process = Process.Start(start)!;
     var stderr = process.StandardError.ReadToEndAsync();
-    var buffer = new byte[1 << 16];
     long bytes = 0;
     int read;
     var stdout = process.StandardOutput.BaseStream;
+    if (bigPipe && stdout is System.IO.Pipes.PipeStream pipe)
+    {
+        _ = Native.Fcntl(pipe.SafePipeHandle, 1031, 1 << 20); // F_SETPIPE_SZ
+    }
+
+    var buffer = new byte[1 << 20];
     while ((read = stdout.Read(buffer)) > 0)
     {
         bytes += read;
@@ -122,4 +157,10 @@ static long PlainFfmpeg(string file, string filter)
 
     process.WaitForExit();
     return process.ExitCode == 0 ? bytes : throw new InvalidOperationException(stderr.Result);
+}
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fcntl")]
+    internal static partial int Fcntl(Microsoft.Win32.SafeHandles.SafePipeHandle fd, int command, int argument);
 }

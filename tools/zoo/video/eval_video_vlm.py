@@ -82,6 +82,23 @@ def onnx_answers(tok, px, items, folder, work):
     return gens, feats
 
 
+def by_objects(recs, items, preds):
+    """Accuracy per question type on one- and two-object clips, and, of the colour / which-way errors on two-object
+    clips, the share that is the other object's answer (the attribute bound to the wrong object)."""
+    acc, swapped = {}, {}
+    for (i, q, a), p in zip(items, preds):
+        t = T.qtype(q)
+        two = len(recs[i]["objects"]) == 2
+        acc.setdefault(t, {}).setdefault("two objects" if two else "one object", []).append(p == a)
+        if two and t in ("colour", "which_way") and p != a:
+            other = [x["answer"] for x in T.trained_questions(recs[i]) if T.qtype(x["question"]) == t and x["question"] != q]
+            swapped.setdefault(t, []).append(bool(other) and p == other[0])
+    out = {t: {k: round(float(np.mean(v)), 4) for k, v in sorted(d.items())} for t, d in sorted(acc.items())}
+    for t, v in swapped.items():
+        out[t]["two-object errors that are the other object's answer"] = round(float(np.mean(v)), 4)
+    return out
+
+
 @torch.no_grad()
 def parity(model, tok, px, feats_onnx, items, folder, work):
     """Max abs differences ONNX vs PyTorch: vision encoder (on the held-out pixels), embeddings, decoder first step
@@ -89,34 +106,11 @@ def parity(model, tok, px, feats_onnx, items, folder, work):
     vis = V.VisionExport(V.FrozenEncoder(), model.connector).eval()
     feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
     diffs = {"vision_encoder.video_features": float(np.abs(feats_onnx - feats.numpy()).max())}
-    ks = list(range(min(16, len(items))))
     L0 = len(tok.encode(T.expand(T.render(items[0][1]))))
     ks = [k for k in range(len(items)) if len(tok.encode(T.expand(T.render(items[k][1])))) == L0][:16]
     ids = torch.tensor([tok.encode(T.expand(T.render(items[k][1]))) for k in ks])
     emb = model.merge(ids, feats[[items[k][0] for k in ks]], tok.special_ids["<video>"])
-    b, L = ids.shape
-    am, pos = torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1)
-    lg0, past = model.decoder(emb, am, pos)
-    nxt = model.embed_tokens(lg0[:, -1].argmax(-1)[:, None])
-    lg1, pres1 = model.decoder(nxt, torch.ones(b, L + 1, dtype=torch.long), torch.full((b, 1), L), past)
-    names = [f"past_key_values.{i}.{kv}" for i in range(V.LAYERS) for kv in ("key", "value")]
-    empty = {n: np.zeros((b, V.HEADS, 0, V.HEAD_DIM), np.float32) for n in names}
-    common.save_tensors(f"{work}/p0", {"inputs_embeds": emb.numpy(), "attention_mask": am.numpy(),
-                                       "position_ids": pos.numpy(), **empty})
-    common.save_tensors(f"{work}/p1", {"inputs_embeds": nxt.numpy(), "attention_mask": np.ones((b, L + 1), np.int64),
-                                       "position_ids": np.full((b, 1), L, np.int64),
-                                       **{n: p.numpy() for n, p in zip(names, past)}})
-    common.save_tensors(f"{work}/pe", {"input_ids": ids.numpy()})
-    for d, ref, pres in (("p0", lg0, past), ("p1", lg1, pres1)):
-        common.node("run", f"{folder}/onnx/decoder_model_merged.onnx", f"{work}/{d}", f"{work}/o_{d}")
-        o = common.load_tensors(f"{work}/o_{d}")
-        m = np.abs(o["logits"] - ref.numpy()).max()
-        for n, p in zip(names, pres):
-            m = max(m, np.abs(o[n.replace("past_key_values", "present")] - p.numpy()).max())
-        diffs[f"decoder_model_merged[{'first step, empty past' if d == 'p0' else 'cached step'}]"] = float(m)
-    common.node("run", f"{folder}/onnx/embed_tokens.onnx", f"{work}/pe", f"{work}/o_pe")
-    diffs["embed_tokens.inputs_embeds"] = float(np.abs(common.load_tensors(f"{work}/o_pe")["inputs_embeds"]
-                                                       - model.embed_tokens(ids).numpy()).max())
+    diffs.update(common.language_model_parity(model, ids, emb, folder, work, V.LAYERS, V.HEADS, V.HEAD_DIM))
     return diffs, feats
 
 
@@ -154,6 +148,7 @@ def main():
             feats = torch.cat([vis(torch.from_numpy(px[lo:lo + 32])) for lo in range(0, len(px), 32)])
         preds = T.greedy(model, tok, feats[[i for i, _, _ in items]], [q for _, q, _ in items])
         log(f"step {meta['step']} pytorch", T.score(items, preds))
+        log("pytorch by clip", by_objects(recs, items, preds))
         for (i, q, a), p in zip(items, preds):
             if p != a:
                 print(f"  {recs[i]['file']}: {q} -> {p!r}, expected {a!r}")
@@ -162,6 +157,7 @@ def main():
     opreds, feats_onnx = onnx_answers(tok, px, items, args.folder, work)
     ores = T.score(items, opreds)
     log("onnx", ores)
+    log("onnx by clip", by_objects(recs, items, opreds))
     diffs, feats = parity(model, tok, px, feats_onnx, items, args.folder, work)
     log("parity", diffs)
     if args.no_torch:   # the ONNX answers only (a busy machine); parity above still compares the graphs
@@ -194,6 +190,7 @@ def main():
         "train": {"generator_seed": T.TRAIN_SEED, "pool": meta["args"].get("pool", "average"),
                   "init": os.path.basename(init) if init else None, "clips": meta["args"]["clips"], "torch_seed": T.SEED,
                   "steps": meta["step"], "clips_per_step": meta["args"]["batch"],
+                  "two_object_share": meta["args"].get("two_share") or None, "lr": meta["args"].get("lr"),
                   "seconds": round(meta["elapsed"]), "device": meta.get("device", "cpu")},
         "train_first_run": first_run,
         "params_trained": common.count_params(model),
@@ -204,6 +201,7 @@ def main():
         "metrics": {t: {"onnx": ores[t]["accuracy"], "pytorch": res[t]["accuracy"] if res else None,
                         "questions": ores[t]["questions"]} for t in ores},
         "describe_exact_match_by_clip": {k: round(float(np.mean(v)), 4) for k, v in sorted(by_kind.items())},
+        "onnx_by_clip": by_objects(recs, items, opreds),
         "onnx_identical_answers": None if agree is None else round(agree, 4),
         "parity_max_abs_diff": diffs,
         "files": common.file_sizes(args.folder),

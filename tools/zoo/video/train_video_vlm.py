@@ -43,18 +43,7 @@ CHUNK = 500
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<video>"]
 MAX_NEW = 20
 
-CHAT_TEMPLATE = (
-    "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\\n' }}"
-    "{% if message['content'] is string %}{{ message['content'] }}"
-    "{% else %}{% for item in message['content'] %}"
-    "{% if item['type'] == 'video' %}{{ '<video>' }}"
-    "{% elif item['type'] == 'text' %}{{ item['text'] }}{% endif %}"
-    "{% endfor %}{% endif %}"
-    "{{ '<|im_end|>\\n' }}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-)
+CHAT_TEMPLATE = common.chatml_template("video")
 PREFIX = "<|im_start|>user\n"
 SUFFIX = "<|im_end|>\n<|im_start|>assistant\n"
 
@@ -281,6 +270,8 @@ def _worker(rank, args, port):
     if rank == 0:
         log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
             f"{world_size} process(es)")
+    counts = np.array([r["objects"] for r in recs])
+    by_count = {n: np.flatnonzero(counts == n) for n in (1, 2)}
     params = [p for p in model.parameters()]
     model.train()
     t0 = time.time()
@@ -290,7 +281,12 @@ def _worker(rank, args, port):
     while step < stop:
         key = [SEED, step] if args.phase == 0 else [SEED, 1000 + args.phase, step]
         rng = np.random.default_rng(key)
-        idx = rng.integers(0, len(recs), args.batch)
+        if args.two_share:   # a fixed share of two-object clips per step (still drawn from rng([.., step]))
+            two = rng.random(args.batch) < args.two_share
+            idx = np.where(two, by_count[2][rng.integers(0, len(by_count[2]), args.batch)],
+                           by_count[1][rng.integers(0, len(by_count[1]), args.batch)])
+        else:
+            idx = rng.integers(0, len(recs), args.batch)
         mine = idx[rank::world_size]
         ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q)
         warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
@@ -337,48 +333,15 @@ def TinyVideoVlm(vocab, pool="average"):
 
 
 # ---------------------------------------------------------------- greedy decoding (PyTorch reference)
-@torch.no_grad()
 def greedy(model, tok, feats, questions, max_new=MAX_NEW):
-    """feats [n, 128, H] (row per question) -> answers (strings). Prompts grouped by length, no padding."""
+    """feats [n, 128, H] (row per question) -> answers (strings)."""
+    prompts = [tok.encode(expand(render(q))) for q in questions]
     sp = tok.special_ids
-    groups = {}
-    for k, q in enumerate(questions):
-        groups.setdefault(len(tok.encode(expand(render(q)))), []).append(k)
-    out = [None] * len(questions)
-    for L, ks in groups.items():
-        for lo in range(0, len(ks), 128):
-            kk = ks[lo:lo + 128]
-            ids = torch.tensor([tok.encode(expand(render(questions[k]))) for k in kk])
-            emb = model.merge(ids, feats[kk], sp["<video>"])
-            b = len(kk)
-            logits, past = model.decoder(emb, torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1))
-            gen = [[] for _ in kk]
-            done = torch.zeros(b, dtype=torch.bool)
-            total = L
-            for _ in range(max_new):
-                nxt = logits[:, -1].argmax(-1)
-                for r in range(b):
-                    if not done[r]:
-                        gen[r].append(int(nxt[r]))
-                done |= nxt == sp["<|im_end|>"]
-                if done.all():
-                    break
-                logits, past = model.decoder(model.embed_tokens(nxt[:, None]), torch.ones(b, total + 1, dtype=torch.long),
-                                             torch.full((b, 1), total, dtype=torch.long), past)
-                total += 1
-            for r, k in enumerate(kk):
-                g = gen[r]
-                if sp["<|im_end|>"] in g:
-                    g = g[:g.index(sp["<|im_end|>"])]
-                out[k] = tok.decode(g)
-    return out
+    return common.answers(tok, common.greedy_tokens(model, prompts, feats, sp["<video>"], sp["<|im_end|>"], max_new))
 
 
 def score(items, preds):
-    per = {}
-    for (i, q, a), p in zip(items, preds):
-        per.setdefault(qtype(q), []).append(p == a)
-    return {t: {"accuracy": round(float(np.mean(v)), 4), "questions": len(v)} for t, v in sorted(per.items())}
+    return common.score(items, preds, qtype, digits=4)
 
 
 @torch.no_grad()
@@ -405,47 +368,13 @@ def export(model, tok, out=OUT):
                       dynamic_axes={"pixel_values_videos": {0: "batch_size"},
                                     "video_features": {0: "batch_size", 1: "video_seq_length"}},
                       **kw)
-    ids = torch.tensor([[1, 2, 3], [4, 5, 6]])
-    torch.onnx.export(V.EmbedExport(model), (ids,), os.path.join(on, "embed_tokens.onnx"),
-                      input_names=["input_ids"], output_names=["inputs_embeds"],
-                      dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
-                                    "inputs_embeds": {0: "batch_size", 1: "sequence_length"}}, **kw)
-    emb = model.embed_tokens(ids)
-    am = torch.ones(2, 3, dtype=torch.long)
-    pos = torch.arange(3)[None].expand(2, -1)
-    _, past = model.decoder(emb, am, pos)
-    pasts = [f"past_key_values.{i}.{kv}" for i in range(V.LAYERS) for kv in ("key", "value")]
-    pres = [f"present.{i}.{kv}" for i in range(V.LAYERS) for kv in ("key", "value")]
-    dyn = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
-           "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
-           "position_ids": {0: "batch_size", 1: "sequence_length"},
-           "logits": {0: "batch_size", 1: "sequence_length"}}
-    dyn.update({p: {0: "batch_size", 2: "past_sequence_length"} for p in pasts})
-    dyn.update({p: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for p in pres})
-    am2 = torch.ones(2, 5, dtype=torch.long)
-    torch.onnx.export(V.DecoderExport(model.decoder), (emb[:, :2], am2, pos[:, :2] + 3, *past),
-                      os.path.join(on, "decoder_model_merged.onnx"),
-                      input_names=["inputs_embeds", "attention_mask", "position_ids", *pasts],
-                      output_names=["logits", *pres], dynamic_axes=dyn, **kw)
+    common.export_language_model(model, on, V.LAYERS, **kw)
     write_configs(tok, out, model.connector.mode)
 
 
 def write_configs(tok, out=OUT, pool_mode="conv"):
     sp = tok.special_ids
-    write_json(os.path.join(out, "tokenizer.json"), tok.to_json())
-    added = {str(sp[s]): {"content": s, "lstrip": False, "normalized": False, "rstrip": False,
-                          "single_word": False, "special": True} for s in SPECIALS}
-    write_json(os.path.join(out, "tokenizer_config.json"), {
-        "add_bos_token": False, "add_prefix_space": False, "added_tokens_decoder": added,
-        "bos_token": None, "chat_template": CHAT_TEMPLATE, "clean_up_tokenization_spaces": False,
-        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "unk_token": None, "errors": "replace",
-        "model_max_length": V.N_POS, "padding_side": "left", "split_special_tokens": False,
-        "tokenizer_class": "GPT2Tokenizer", "processor_class": "LlavaNextVideoProcessor",
-        "extra_special_tokens": {"video_token": "<video>"}})
-    write_json(os.path.join(out, "special_tokens_map.json"), {
-        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>",
-        "additional_special_tokens": ["<|im_start|>", "<|im_end|>", "<video>"]})
-    write_json(os.path.join(out, "chat_template.json"), {"chat_template": CHAT_TEMPLATE})
+    common.write_chat_tokenizer(tok, out, SPECIALS, "video", V.N_POS, processor_class="LlavaNextVideoProcessor")
     video_proc = {
         "do_convert_rgb": True, "do_resize": True, "size": {"height": V.IMAGE, "width": V.IMAGE}, "resample": 2,
         "do_center_crop": False, "do_rescale": True, "rescale_factor": 1 / 255, "do_normalize": True,
@@ -474,12 +403,7 @@ def write_configs(tok, out=OUT, pool_mode="conv"):
         "tie_word_embeddings": False,
         "torch_dtype": "float32",
         "transformers_version": "4.46.0",
-        "text_config": {
-            "model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": vocab, "hidden_size": V.H,
-            "intermediate_size": V.INTER, "num_hidden_layers": V.LAYERS, "num_attention_heads": V.HEADS,
-            "num_key_value_heads": V.HEADS, "head_dim": V.HEAD_DIM, "max_position_embeddings": V.N_POS,
-            "rms_norm_eps": 1e-6, "rope_theta": V.ROPE_THETA, "hidden_act": "silu", "tie_word_embeddings": False,
-            "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"]},
+        "text_config": common.llama_text_config(tok, vocab, V.H, V.INTER, V.LAYERS, V.HEADS, V.N_POS, V.ROPE_THETA),
         "vision_config": {
             "model_type": "clip_vision_model", "hidden_size": V.V_DIM, "intermediate_size": 4 * V.V_DIM,
             "num_hidden_layers": V.V_LAYERS, "num_attention_heads": V.V_HEADS, "image_size": V.IMAGE,
@@ -488,9 +412,7 @@ def write_configs(tok, out=OUT, pool_mode="conv"):
             "patch_embedding": "conv_stem", "conv_stem_channels": [24, 48, 64], "conv_stem_kernel_size": 3,
             "conv_stem_stride": 2, "conv_stem_activation": "gelu"},
     })
-    write_json(os.path.join(out, "generation_config.json"), {
-        "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"],
-        "max_new_tokens": MAX_NEW, "do_sample": False, "transformers_version": "4.46.0"})
+    common.write_generation_config(tok, out, MAX_NEW)
 
 
 def load_model(path=CKPT):
@@ -525,6 +447,8 @@ def main():
     ap.add_argument("--data-only", action="store_true", help="build the training cache and stop")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--random", action="store_true", help="with --export-only: untrained weights (torch seed)")
+    ap.add_argument("--two-share", type=float, default=0.0,
+                    help="share of two-object clips in each step's batch (0: uniform over the clips, ~35%%)")
     ap.add_argument("--val", type=int, default=300, help="clips of seed 1 checked after training (in memory)")
     args = ap.parse_args()
     CKPT = args.ckpt

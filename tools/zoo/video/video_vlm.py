@@ -3,11 +3,11 @@ and the pieces shared by training, export and evaluation.
 
 Video path: 8 frames sampled uniformly (np.linspace(0, total - 1, 8).astype(int)), each resized to 64x64 (Pillow
 bilinear, aspect ratio not kept), rescaled 1/255, mean = std = 0.5 -> the frozen ViT of
-models/tiny-captioner/onnx/encoder_model.onnx (+ its final LayerNorm, frozen) -> 8x8 patch grid average-pooled with
-stride 2 to 4x4 per frame (LLaVA-NeXT-Video's spatial_pool_mode "average", spatial_pool_stride 2), frames kept in
-order -> 128 tokens -> learned frame/cell position embedding -> 2-layer GELU projector -> LLaMA-style decoder.
+models/tiny-captioner/onnx/encoder_model.onnx (+ its final LayerNorm, frozen) -> 8x8 patch grid pooled with stride 2
+to 4x4 per frame (LLaVA-NeXT-Video's spatial_pool_stride 2; spatial_pool_mode "conv", a learned 2x2 merge, or
+"average"), frames kept in order -> 128 tokens -> learned frame/cell position embedding -> 2-layer GELU projector ->
+the LLaMA-style decoder tiny-vlm also uses (common.LlamaDecoder).
 """
-import math
 import os
 import sys
 
@@ -22,7 +22,7 @@ ZOO = os.path.dirname(HERE)
 ROOT = os.path.dirname(os.path.dirname(ZOO))
 sys.path.insert(0, os.path.join(ZOO, "vision"))
 import common  # noqa: E402  (tools/zoo/vision/common.py: ViT, checkpoints, ONNX/Node helpers)
-from common import ViT, log  # noqa: E402
+from common import ViT  # noqa: E402
 
 CAPTIONER_ENCODER = os.path.join(ROOT, "models", "tiny-captioner", "onnx", "encoder_model.onnx")
 IMAGE, PATCH = 64, 8
@@ -135,97 +135,15 @@ class Connector(nn.Module):
         return self.fc2(F.gelu(self.fc1(x)))
 
 
-class RMSNorm(nn.Module):
-    def __init__(self, dim, eps=1e-6):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(dim))
-        self.eps = eps
-
-    def forward(self, x):
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
-
-
-def rotate_half(x):
-    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
-    return torch.cat([-x2, x1], -1)
-
-
-class LlamaLayer(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.input_layernorm = RMSNorm(H)
-        self.q_proj = nn.Linear(H, H, bias=False)
-        self.k_proj = nn.Linear(H, H, bias=False)
-        self.v_proj = nn.Linear(H, H, bias=False)
-        self.o_proj = nn.Linear(H, H, bias=False)
-        self.post_attention_layernorm = RMSNorm(H)
-        self.gate_proj = nn.Linear(H, INTER, bias=False)
-        self.up_proj = nn.Linear(H, INTER, bias=False)
-        self.down_proj = nn.Linear(INTER, H, bias=False)
-
-    def forward(self, x, cos, sin, mask, pk, pv):
-        b, t, _ = x.shape
-        h = self.input_layernorm(x)
-        q = self.q_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
-        k = self.k_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
-        v = self.v_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        if pk is not None:
-            k = torch.cat([pk, k], 2)
-            v = torch.cat([pv, v], 2)
-        att = (q * (1.0 / math.sqrt(HEAD_DIM))) @ k.transpose(-1, -2) + mask
-        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, H)
-        x = x + self.o_proj(y)
-        h = self.post_attention_layernorm(x)
-        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h)), k, v
-
-
-class Decoder(nn.Module):
-    """LLaMA-style decoder, the same graph as models/tiny-vlm's (RMSNorm, RoPE from position_ids, SwiGLU)."""
-
-    def __init__(self, vocab):
-        super().__init__()
-        self.layers = nn.ModuleList([LlamaLayer() for _ in range(LAYERS)])
-        self.norm = RMSNorm(H)
-        self.lm_head = nn.Linear(H, vocab, bias=False)
-        inv = 1.0 / (ROPE_THETA ** (torch.arange(0, HEAD_DIM, 2, dtype=torch.float32) / HEAD_DIM))
-        self.register_buffer("inv_freq", inv, persistent=False)
-
-    def forward(self, inputs_embeds, attention_mask, position_ids, past=None, mask4d=None):
-        """mask4d (training only): an additive [b, 1, t, t] mask replacing the causal + padding one."""
-        b, t, _ = inputs_embeds.shape
-        past_len = past[0].shape[2] if past is not None else 0
-        freqs = position_ids.to(torch.float32)[..., None] * self.inv_freq
-        emb = torch.cat([freqs, freqs], -1)[:, None]
-        cos, sin = emb.cos(), emb.sin()
-        if mask4d is None:
-            dev = inputs_embeds.device
-            q_idx = torch.arange(t, device=dev) + past_len
-            k_idx = torch.arange(t + past_len, device=dev)
-            causal = (k_idx[None, :] > q_idx[:, None]).to(torch.float32) * -1e9
-            pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
-            mask4d = causal[None, None] + pad
-        x = inputs_embeds
-        present = []
-        for i, layer in enumerate(self.layers):
-            pk, pv = (past[2 * i], past[2 * i + 1]) if past is not None else (None, None)
-            x, k, v = layer(x, cos, sin, mask4d, pk, pv)
-            present += [k, v]
-        return self.lm_head(self.norm(x)), present
-
-
 class TinyVideoVlm(nn.Module):
     def __init__(self, vocab, mode="average"):
         super().__init__()
         self.connector = Connector(mode)
         self.embed_tokens = nn.Embedding(vocab, H)
-        self.decoder = Decoder(vocab)
+        self.decoder = common.LlamaDecoder(vocab, H, LAYERS, HEADS, INTER, ROPE_THETA)  # as models/tiny-vlm's
 
     def merge(self, input_ids, feats, video_token):
-        emb = self.embed_tokens(input_ids)
-        m = (input_ids == video_token)[..., None]
-        return emb.masked_scatter(m, feats.to(emb.dtype))
+        return common.merge_media(self, input_ids, feats, video_token)
 
 
 class VisionExport(nn.Module):
@@ -242,22 +160,3 @@ class VisionExport(nn.Module):
         if self.connector.mode == "conv":
             return self.connector(hidden[:, 1:].reshape(b, f, GRID * GRID, V_DIM))
         return self.connector(pool_tokens(hidden).reshape(b, f, CELLS, V_DIM))
-
-
-class EmbedExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids):
-        return self.m.embed_tokens(input_ids)
-
-
-class DecoderExport(nn.Module):
-    def __init__(self, d):
-        super().__init__()
-        self.d = d
-
-    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
-        logits, present = self.d(inputs_embeds, attention_mask, position_ids, list(past))
-        return (logits, *present)

@@ -319,6 +319,289 @@ def file_sizes(folder):
     return out
 
 
+# ---------------------------------------------------------------- chat models (tiny-vlm, tiny-video-vlm)
+# Both are LLaVA-style: a media encoder whose rows replace the <image> / <video> placeholders, then this LLaMA-style
+# decoder (RMSNorm, RoPE from position_ids, SwiGLU), exported as embed_tokens.onnx + decoder_model_merged.onnx.
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotate_half(x):
+    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
+    return torch.cat([-x2, x1], -1)
+
+
+class LlamaLayer(nn.Module):
+    def __init__(self, hidden, heads, inter):
+        super().__init__()
+        self.hidden, self.heads, self.head_dim = hidden, heads, hidden // heads
+        self.input_layernorm = RMSNorm(hidden)
+        self.q_proj = nn.Linear(hidden, hidden, bias=False)
+        self.k_proj = nn.Linear(hidden, hidden, bias=False)
+        self.v_proj = nn.Linear(hidden, hidden, bias=False)
+        self.o_proj = nn.Linear(hidden, hidden, bias=False)
+        self.post_attention_layernorm = RMSNorm(hidden)
+        self.gate_proj = nn.Linear(hidden, inter, bias=False)
+        self.up_proj = nn.Linear(hidden, inter, bias=False)
+        self.down_proj = nn.Linear(inter, hidden, bias=False)
+
+    def forward(self, x, cos, sin, mask, pk, pv):
+        b, t, _ = x.shape
+        h = self.input_layernorm(x)
+        q = self.q_proj(h).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(h).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(h).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if pk is not None:
+            k = torch.cat([pk, k], 2)
+            v = torch.cat([pv, v], 2)
+        att = (q * (1.0 / math.sqrt(self.head_dim))) @ k.transpose(-1, -2) + mask
+        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, self.hidden)
+        x = x + self.o_proj(y)
+        h = self.post_attention_layernorm(x)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h)), k, v
+
+
+class LlamaDecoder(nn.Module):
+    """inputs_embeds, attention_mask, position_ids, past (list of [b, heads, past, head_dim], key/value per layer)
+    -> logits, present."""
+
+    def __init__(self, vocab, hidden, layers, heads, inter, rope_theta=10000.0):
+        super().__init__()
+        self.layers = nn.ModuleList([LlamaLayer(hidden, heads, inter) for _ in range(layers)])
+        self.norm = RMSNorm(hidden)
+        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+        head_dim = hidden // heads
+        inv = 1.0 / (rope_theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+        self.register_buffer("inv_freq", inv, persistent=False)
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, past=None, mask4d=None):
+        """mask4d (packed training): an additive [b, 1, t, t] mask replacing the causal + padding one."""
+        b, t, _ = inputs_embeds.shape
+        past_len = past[0].shape[2] if past is not None else 0
+        freqs = position_ids.to(torch.float32)[..., None] * self.inv_freq
+        emb = torch.cat([freqs, freqs], -1)[:, None]
+        cos, sin = emb.cos(), emb.sin()
+        if mask4d is None:
+            dev = inputs_embeds.device
+            q_idx = torch.arange(t, device=dev) + past_len
+            k_idx = torch.arange(t + past_len, device=dev)
+            causal = (k_idx[None, :] > q_idx[:, None]).to(torch.float32) * -1e9
+            pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
+            mask4d = causal[None, None] + pad
+        x = inputs_embeds
+        present = []
+        for i, layer in enumerate(self.layers):
+            pk, pv = (past[2 * i], past[2 * i + 1]) if past is not None else (None, None)
+            x, k, v = layer(x, cos, sin, mask4d, pk, pv)
+            present += [k, v]
+        return self.lm_head(self.norm(x)), present
+
+
+def merge_media(model, input_ids, feats, media_token):
+    """The token embeddings with the placeholder rows replaced, in order, by the media features' rows."""
+    emb = model.embed_tokens(input_ids)
+    m = (input_ids == media_token)[..., None]
+    return emb.masked_scatter(m, feats.to(emb.dtype))
+
+
+class EmbedExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids):
+        return self.m.embed_tokens(input_ids)
+
+
+class DecoderExport(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.d = d
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
+        logits, present = self.d(inputs_embeds, attention_mask, position_ids, list(past))
+        return (logits, *present)
+
+
+def past_names(layers, prefix="past_key_values"):
+    return [f"{prefix}.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+
+
+def export_language_model(model, onnx_dir, layers, **kw):
+    """embed_tokens.onnx and decoder_model_merged.onnx (Optimum's names; one graph for the first step with an empty
+    past and for the cached steps, no use_cache_branch) of a model with .embed_tokens and .decoder."""
+    ids = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    torch.onnx.export(EmbedExport(model), (ids,), os.path.join(onnx_dir, "embed_tokens.onnx"),
+                      input_names=["input_ids"], output_names=["inputs_embeds"],
+                      dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
+                                    "inputs_embeds": {0: "batch_size", 1: "sequence_length"}}, **kw)
+    emb = model.embed_tokens(ids)
+    am = torch.ones(2, 3, dtype=torch.long)
+    pos = torch.arange(3)[None].expand(2, -1)
+    _, past = model.decoder(emb, am, pos)
+    pasts, pres = past_names(layers), past_names(layers, "present")
+    dyn = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
+           "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
+           "position_ids": {0: "batch_size", 1: "sequence_length"},
+           "logits": {0: "batch_size", 1: "sequence_length"}}
+    dyn.update({p: {0: "batch_size", 2: "past_sequence_length"} for p in pasts})
+    dyn.update({p: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for p in pres})
+    am2 = torch.ones(2, 5, dtype=torch.long)
+    torch.onnx.export(DecoderExport(model.decoder), (emb[:, :2], am2, pos[:, :2] + 3, *past),
+                      os.path.join(onnx_dir, "decoder_model_merged.onnx"),
+                      input_names=["inputs_embeds", "attention_mask", "position_ids", *pasts],
+                      output_names=["logits", *pres], dynamic_axes=dyn, **kw)
+
+
+def chatml_template(media):
+    """ChatML; content items {"type": media} render <media>, {"type": "text"} their text."""
+    return (
+        "{% for message in messages %}"
+        "{{ '<|im_start|>' + message['role'] + '\\n' }}"
+        "{% if message['content'] is string %}{{ message['content'] }}"
+        "{% else %}{% for item in message['content'] %}"
+        f"{{% if item['type'] == '{media}' %}}{{{{ '<{media}>' }}}}"
+        "{% elif item['type'] == 'text' %}{{ item['text'] }}{% endif %}"
+        "{% endfor %}{% endif %}"
+        "{{ '<|im_end|>\\n' }}"
+        "{% endfor %}"
+        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+    )
+
+
+def write_chat_tokenizer(tok, out, specials, media, max_len, processor_class=None):
+    """tokenizer.json, tokenizer_config.json, special_tokens_map.json and chat_template.json of a ChatML model whose
+    specials are <|endoftext|> (pad), <|im_start|>, <|im_end|> (eos) and the media placeholder <media>."""
+    sp = tok.special_ids
+    template = chatml_template(media)
+    write_json(os.path.join(out, "tokenizer.json"), tok.to_json())
+    added = {str(sp[s]): {"content": s, "lstrip": False, "normalized": False, "rstrip": False,
+                          "single_word": False, "special": True} for s in specials}
+    cfg = {"add_bos_token": False, "add_prefix_space": False, "added_tokens_decoder": added,
+           "bos_token": None, "chat_template": template, "clean_up_tokenization_spaces": False,
+           "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "unk_token": None, "errors": "replace",
+           "model_max_length": max_len, "padding_side": "left", "split_special_tokens": False,
+           "tokenizer_class": "GPT2Tokenizer"}
+    if processor_class:
+        cfg["processor_class"] = processor_class
+    cfg["extra_special_tokens"] = {f"{media}_token": f"<{media}>"}
+    write_json(os.path.join(out, "tokenizer_config.json"), cfg)
+    write_json(os.path.join(out, "special_tokens_map.json"), {
+        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "additional_special_tokens": specials[1:]})
+    write_json(os.path.join(out, "chat_template.json"), {"chat_template": template})
+
+
+def llama_text_config(tok, vocab, hidden, inter, layers, heads, max_pos, rope_theta):
+    sp = tok.special_ids
+    return {
+        "model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": vocab, "hidden_size": hidden,
+        "intermediate_size": inter, "num_hidden_layers": layers, "num_attention_heads": heads,
+        "num_key_value_heads": heads, "head_dim": hidden // heads, "max_position_embeddings": max_pos,
+        "rms_norm_eps": 1e-6, "rope_theta": rope_theta, "hidden_act": "silu", "tie_word_embeddings": False,
+        "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"]}
+
+
+def write_generation_config(tok, out, max_new):
+    sp = tok.special_ids
+    write_json(os.path.join(out, "generation_config.json"), {
+        "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"],
+        "max_new_tokens": max_new, "do_sample": False, "transformers_version": "4.46.0"})
+
+
+@torch.no_grad()
+def greedy_tokens(model, prompts, feats, media_token, end_id, max_new, chunk=128):
+    """Greedy continuations (token lists, up to and including end_id) of prompts (token id lists, placeholders
+    expanded) whose placeholder rows are feats[k] (one row per prompt). Prompts are grouped by length: no padding."""
+    groups = {}
+    for k, p in enumerate(prompts):
+        groups.setdefault(len(p), []).append(k)
+    out = [None] * len(prompts)
+    for L, ks in groups.items():
+        for lo in range(0, len(ks), chunk):
+            kk = ks[lo:lo + chunk]
+            ids = torch.tensor([prompts[k] for k in kk])
+            emb = merge_media(model, ids, feats[kk], media_token)
+            b = len(kk)
+            logits, past = model.decoder(emb, torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1))
+            gen = [[] for _ in kk]
+            done = torch.zeros(b, dtype=torch.bool)
+            total = L
+            for _ in range(max_new):
+                nxt = logits[:, -1].argmax(-1)
+                for r in range(b):
+                    if not done[r]:
+                        gen[r].append(int(nxt[r]))
+                done |= nxt == end_id
+                if done.all():
+                    break
+                logits, past = model.decoder(model.embed_tokens(nxt[:, None]), torch.ones(b, total + 1, dtype=torch.long),
+                                             torch.full((b, 1), total, dtype=torch.long), past)
+                total += 1
+            for r, k in enumerate(kk):
+                out[k] = gen[r]
+    return out
+
+
+def answers(tok, gens):
+    """Token lists -> strings, cut at <|im_end|>."""
+    end_id = tok.special_ids["<|im_end|>"]
+    res = []
+    for g in gens:
+        g = list(g)
+        if end_id in g:
+            g = g[:g.index(end_id)]
+        res.append(tok.decode(g))
+    return res
+
+
+def score(items, preds, qtype, digits=None):
+    """Exact-match accuracy per question type of (index, question, answer) items."""
+    per = {}
+    for (i, q, a), p in zip(items, preds):
+        per.setdefault(qtype(q), []).append(p == a)
+    acc = (lambda v: float(np.mean(v))) if digits is None else (lambda v: round(float(np.mean(v)), digits))
+    return {t: {"accuracy": acc(v), "questions": len(v)} for t, v in sorted(per.items())}
+
+
+@torch.no_grad()
+def language_model_parity(model, ids, emb, folder, work, layers, heads, head_dim):
+    """Max abs differences, onnxruntime-node vs PyTorch, of decoder_model_merged.onnx (first step with an empty past,
+    then one cached step) and embed_tokens.onnx on prompts ids [b, L] whose merged embeddings are emb."""
+    b, L = ids.shape
+    diffs = {}
+    am, pos = torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1)
+    lg0, past = model.decoder(emb, am, pos)
+    nxt = model.embed_tokens(lg0[:, -1].argmax(-1)[:, None])
+    lg1, pres1 = model.decoder(nxt, torch.ones(b, L + 1, dtype=torch.long), torch.full((b, 1), L), past)
+    names = past_names(layers)
+    empty = {n: np.zeros((b, heads, 0, head_dim), np.float32) for n in names}
+    save_tensors(f"{work}/p0", {"inputs_embeds": emb.numpy(), "attention_mask": am.numpy(),
+                                "position_ids": pos.numpy(), **empty})
+    save_tensors(f"{work}/p1", {"inputs_embeds": nxt.numpy(), "attention_mask": np.ones((b, L + 1), np.int64),
+                                "position_ids": np.full((b, 1), L, np.int64),
+                                **{n: p.numpy() for n, p in zip(names, past)}})
+    save_tensors(f"{work}/pe", {"input_ids": ids.numpy()})
+    for d, ref, pres in (("p0", lg0, past), ("p1", lg1, pres1)):
+        node("run", f"{folder}/onnx/decoder_model_merged.onnx", f"{work}/{d}", f"{work}/o_{d}")
+        o = load_tensors(f"{work}/o_{d}")
+        m = np.abs(o["logits"] - ref.numpy()).max()
+        for n, p in zip(names, pres):
+            m = max(m, np.abs(o[n.replace("past_key_values", "present")] - p.numpy()).max())
+        diffs[f"decoder_model_merged[{'first step, empty past' if d == 'p0' else 'cached step'}]"] = float(m)
+    node("run", f"{folder}/onnx/embed_tokens.onnx", f"{work}/pe", f"{work}/o_pe")
+    diffs["embed_tokens.inputs_embeds"] = float(np.abs(load_tensors(f"{work}/o_pe")["inputs_embeds"]
+                                                       - model.embed_tokens(ids).numpy()).max())
+    return diffs
+
+
 # ---------------------------------------------------------------- ONNX helpers
 def merge_decoders(no_past_path, with_past_path, out_path, extra_inputs=()):
     """Optimum-style merged decoder: one graph, an If on `use_cache_branch` (bool[1]) whose else

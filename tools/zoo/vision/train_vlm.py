@@ -41,18 +41,7 @@ KIND = "bilinear64"  # as the captioner: 64x64 Pillow bilinear resize, no crop, 
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>"]
 MAX_NEW = 16
 
-CHAT_TEMPLATE = (
-    "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\\n' }}"
-    "{% if message['content'] is string %}{{ message['content'] }}"
-    "{% else %}{% for item in message['content'] %}"
-    "{% if item['type'] == 'image' %}{{ '<image>' }}"
-    "{% elif item['type'] == 'text' %}{{ item['text'] }}{% endif %}"
-    "{% endfor %}{% endif %}"
-    "{{ '<|im_end|>\\n' }}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-)
+CHAT_TEMPLATE = common.chatml_template("image")
 
 
 def render(question):
@@ -84,82 +73,6 @@ def corpus():
         [render(q) for q in qs]
 
 
-class RMSNorm(nn.Module):
-    def __init__(self, dim, eps=1e-6):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(dim))
-        self.eps = eps
-
-    def forward(self, x):
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
-
-
-def rotate_half(x):
-    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
-    return torch.cat([-x2, x1], -1)
-
-
-class LlamaLayer(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.input_layernorm = RMSNorm(H)
-        self.q_proj = nn.Linear(H, H, bias=False)
-        self.k_proj = nn.Linear(H, H, bias=False)
-        self.v_proj = nn.Linear(H, H, bias=False)
-        self.o_proj = nn.Linear(H, H, bias=False)
-        self.post_attention_layernorm = RMSNorm(H)
-        self.gate_proj = nn.Linear(H, INTER, bias=False)
-        self.up_proj = nn.Linear(H, INTER, bias=False)
-        self.down_proj = nn.Linear(INTER, H, bias=False)
-
-    def forward(self, x, cos, sin, mask, pk, pv):
-        b, t, _ = x.shape
-        h = self.input_layernorm(x)
-        q = self.q_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
-        k = self.k_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
-        v = self.v_proj(h).view(b, t, HEADS, HEAD_DIM).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        if pk is not None:
-            k = torch.cat([pk, k], 2)
-            v = torch.cat([pv, v], 2)
-        att = (q * (1.0 / math.sqrt(HEAD_DIM))) @ k.transpose(-1, -2) + mask
-        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, H)
-        x = x + self.o_proj(y)
-        h = self.post_attention_layernorm(x)
-        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h)), k, v
-
-
-class Decoder(nn.Module):
-    def __init__(self, vocab):
-        super().__init__()
-        self.layers = nn.ModuleList([LlamaLayer() for _ in range(LAYERS)])
-        self.norm = RMSNorm(H)
-        self.lm_head = nn.Linear(H, vocab, bias=False)
-        inv = 1.0 / (ROPE_THETA ** (torch.arange(0, HEAD_DIM, 2, dtype=torch.float32) / HEAD_DIM))
-        self.register_buffer("inv_freq", inv, persistent=False)
-
-    def forward(self, inputs_embeds, attention_mask, position_ids, past=None):
-        b, t, _ = inputs_embeds.shape
-        past_len = past[0].shape[2] if past is not None else 0
-        freqs = position_ids.to(torch.float32)[..., None] * self.inv_freq
-        emb = torch.cat([freqs, freqs], -1)[:, None]
-        cos, sin = emb.cos(), emb.sin()
-        dev = inputs_embeds.device
-        q_idx = torch.arange(t, device=dev) + past_len
-        k_idx = torch.arange(t + past_len, device=dev)
-        causal = (k_idx[None, :] > q_idx[:, None]).to(torch.float32) * -1e9
-        pad = (1.0 - attention_mask.to(torch.float32))[:, None, None, :] * -1e9
-        mask = causal[None, None] + pad
-        x = inputs_embeds
-        present = []
-        for i, layer in enumerate(self.layers):
-            pk, pv = (past[2 * i], past[2 * i + 1]) if past is not None else (None, None)
-            x, k, v = layer(x, cos, sin, mask, pk, pv)
-            present += [k, v]
-        return self.lm_head(self.norm(x)), present
-
-
 class VisionEncoder(nn.Module):
     def __init__(self, stem):
         super().__init__()
@@ -187,31 +100,10 @@ class TinyVlm(nn.Module):
         super().__init__()
         self.vision = VisionEncoder(stem)
         self.embed_tokens = nn.Embedding(vocab, H)
-        self.decoder = Decoder(vocab)
+        self.decoder = common.LlamaDecoder(vocab, H, LAYERS, HEADS, INTER, ROPE_THETA)
 
     def merge(self, input_ids, feats, image_token):
-        emb = self.embed_tokens(input_ids)
-        m = (input_ids == image_token)[..., None]
-        return emb.masked_scatter(m, feats.to(emb.dtype))
-
-
-class EmbedExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids):
-        return self.m.embed_tokens(input_ids)
-
-
-class DecoderExport(nn.Module):
-    def __init__(self, d):
-        super().__init__()
-        self.d = d
-
-    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
-        logits, present = self.d(inputs_embeds, attention_mask, position_ids, list(past))
-        return (logits, *present)
+        return common.merge_media(self, input_ids, feats, image_token)
 
 
 def build_tokenizer():
@@ -317,59 +209,18 @@ def heldout_questions(recs):
 
 @torch.no_grad()
 def greedy_torch(model, tok, px, items):
-    ids_ = tok.special_ids
-    img_id, end_id = ids_["<image>"], ids_["<|im_end|>"]
-    feats_all = model.vision(px)
-    groups = defaultdict(list)
-    for k, (i, q, a) in enumerate(items):
-        groups[len(tok.encode(expand(render(q))))].append(k)
-    out = [None] * len(items)
-    for L, ks in groups.items():
-        for lo in range(0, len(ks), 256):
-            kk = ks[lo:lo + 256]
-            ids = torch.tensor([tok.encode(expand(render(items[k][1]))) for k in kk])
-            feats = feats_all[[items[k][0] for k in kk]]
-            emb = model.merge(ids, feats, img_id)
-            b = len(kk)
-            am = torch.ones(b, L, dtype=torch.long)
-            pos = torch.arange(L)[None].expand(b, -1)
-            logits, past = model.decoder(emb, am, pos)
-            gen = [[] for _ in kk]
-            done = torch.zeros(b, dtype=torch.bool)
-            total = L
-            for step in range(MAX_NEW):
-                nxt = logits[:, -1].argmax(-1)
-                for r in range(b):
-                    if not done[r]:
-                        gen[r].append(int(nxt[r]))
-                done |= nxt == end_id
-                if done.all():
-                    break
-                am = torch.ones(b, total + 1, dtype=torch.long)
-                logits, past = model.decoder(model.embed_tokens(nxt[:, None]), am,
-                                             torch.full((b, 1), total, dtype=torch.long), past)
-                total += 1
-            for r, k in enumerate(kk):
-                out[k] = gen[r]
-    return out
+    feats = model.vision(px)[[i for i, _, _ in items]]
+    prompts = [tok.encode(expand(render(q))) for _, q, _ in items]
+    return common.greedy_tokens(model, prompts, feats, tok.special_ids["<image>"], tok.special_ids["<|im_end|>"],
+                                MAX_NEW, chunk=256)
 
 
 def answers(tok, gens):
-    end_id = tok.special_ids["<|im_end|>"]
-    res = []
-    for g in gens:
-        g = list(g)
-        if end_id in g:
-            g = g[:g.index(end_id)]
-        res.append(tok.decode(g))
-    return res
+    return common.answers(tok, gens)
 
 
 def score(items, preds):
-    per = defaultdict(list)
-    for (i, q, a), p in zip(items, preds):
-        per[qtype(q)].append(p == a)
-    return {t: {"accuracy": float(np.mean(v)), "questions": len(v)} for t, v in sorted(per.items())}
+    return common.score(items, preds, qtype)
 
 
 def evaluate_torch(model, tok):
@@ -390,42 +241,8 @@ def export(model, tok):
     torch.onnx.export(model.vision, (px,), os.path.join(on, "vision_encoder.onnx"),
                       input_names=["pixel_values"], output_names=["image_features"],
                       dynamic_axes={"pixel_values": {0: "batch_size"}, "image_features": {0: "batch_size"}}, **kw)
-    ids = torch.tensor([[1, 2, 3], [4, 5, 6]])
-    torch.onnx.export(EmbedExport(model), (ids,), os.path.join(on, "embed_tokens.onnx"),
-                      input_names=["input_ids"], output_names=["inputs_embeds"],
-                      dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
-                                    "inputs_embeds": {0: "batch_size", 1: "sequence_length"}}, **kw)
-    emb = model.embed_tokens(ids)
-    am = torch.ones(2, 3, dtype=torch.long)
-    pos = torch.arange(3)[None].expand(2, -1)
-    _, past = model.decoder(emb, am, pos)
-    pasts = [f"past_key_values.{i}.{kv}" for i in range(LAYERS) for kv in ("key", "value")]
-    pres = [f"present.{i}.{kv}" for i in range(LAYERS) for kv in ("key", "value")]
-    dyn = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
-           "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
-           "position_ids": {0: "batch_size", 1: "sequence_length"},
-           "logits": {0: "batch_size", 1: "sequence_length"}}
-    dyn.update({p: {0: "batch_size", 2: "past_sequence_length"} for p in pasts})
-    dyn.update({p: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for p in pres})
-    am2 = torch.ones(2, 5, dtype=torch.long)
-    torch.onnx.export(DecoderExport(model.decoder), (emb[:, :2], am2, pos[:, :2] + 3, *past),
-                      os.path.join(on, "decoder_model_merged.onnx"),
-                      input_names=["inputs_embeds", "attention_mask", "position_ids", *pasts],
-                      output_names=["logits", *pres], dynamic_axes=dyn, **kw)
-    sp = tok.special_ids
-    write_json(os.path.join(OUT, "tokenizer.json"), tok.to_json())
-    added = {str(sp[s]): {"content": s, "lstrip": False, "normalized": False, "rstrip": False,
-                          "single_word": False, "special": True} for s in SPECIALS}
-    write_json(os.path.join(OUT, "tokenizer_config.json"), {
-        "add_bos_token": False, "add_prefix_space": False, "added_tokens_decoder": added,
-        "bos_token": None, "chat_template": CHAT_TEMPLATE, "clean_up_tokenization_spaces": False,
-        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "unk_token": None, "errors": "replace",
-        "model_max_length": N_POS, "padding_side": "left", "split_special_tokens": False,
-        "tokenizer_class": "GPT2Tokenizer", "extra_special_tokens": {"image_token": "<image>"}})
-    write_json(os.path.join(OUT, "special_tokens_map.json"), {
-        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>",
-        "additional_special_tokens": ["<|im_start|>", "<|im_end|>", "<image>"]})
-    write_json(os.path.join(OUT, "chat_template.json"), {"chat_template": CHAT_TEMPLATE})
+    common.export_language_model(model, on, LAYERS, **kw)
+    common.write_chat_tokenizer(tok, OUT, SPECIALS, "image", N_POS)
     write_json(os.path.join(OUT, "preprocessor_config.json"), {
         "do_convert_rgb": True, "do_normalize": True, "do_rescale": True, "do_resize": True,
         "image_mean": common.HALF, "image_std": common.HALF, "image_processor_type": "SiglipImageProcessor",
@@ -437,6 +254,7 @@ def export(model, tok):
     write_json(os.path.join(OUT, "processor_config.json"), {
         "image_token": "<image>", "num_additional_image_tokens": 0, "patch_size": IMAGE // int(math.sqrt(N_QUERIES)),
         "processor_class": "LlavaProcessor", "vision_feature_select_strategy": "full", "image_seq_length": N_QUERIES})
+    sp = tok.special_ids
     vocab = len(tok.vocab)
     write_json(os.path.join(OUT, "config.json"), {
         "architectures": ["LlavaForConditionalGeneration"],
@@ -452,12 +270,7 @@ def export(model, tok):
         "tie_word_embeddings": False,
         "torch_dtype": "float32",
         "transformers_version": "4.46.0",
-        "text_config": {
-            "model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": vocab, "hidden_size": H,
-            "intermediate_size": INTER, "num_hidden_layers": LAYERS, "num_attention_heads": HEADS,
-            "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "max_position_embeddings": N_POS,
-            "rms_norm_eps": 1e-6, "rope_theta": ROPE_THETA, "hidden_act": "silu", "tie_word_embeddings": False,
-            "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"]},
+        "text_config": common.llama_text_config(tok, vocab, H, INTER, LAYERS, HEADS, N_POS, ROPE_THETA),
         "vision_config": {
             "model_type": "clip_vision_model", "hidden_size": V_DIM, "intermediate_size": 4 * V_DIM,
             "num_hidden_layers": V_LAYERS, "num_attention_heads": V_HEADS, "image_size": IMAGE, "patch_size": PATCH,
@@ -466,9 +279,7 @@ def export(model, tok):
                            "num_attention_heads": V_HEADS, "intermediate_size": 4 * V_DIM,
                            "encoder_hidden_size": V_DIM, "num_query_tokens": N_QUERIES},
     })
-    write_json(os.path.join(OUT, "generation_config.json"), {
-        "bos_token_id": sp["<|im_start|>"], "eos_token_id": sp["<|im_end|>"], "pad_token_id": sp["<|endoftext|>"],
-        "max_new_tokens": MAX_NEW, "do_sample": False, "transformers_version": "4.46.0"})
+    common.write_generation_config(tok, OUT, MAX_NEW)
 
 
 @torch.no_grad()
@@ -495,29 +306,7 @@ def onnx_eval(model, tok, items, folder=OUT):
     ks = groups[sorted(groups)[0]][:64]
     ids = torch.tensor([tok.encode(expand(render(items[k][1]))) for k in ks])
     emb = model.merge(ids, feats[[items[k][0] for k in ks]], tok.special_ids["<image>"])
-    b, L = ids.shape
-    am, pos = torch.ones(b, L, dtype=torch.long), torch.arange(L)[None].expand(b, -1)
-    lg0, past = model.decoder(emb, am, pos)
-    nxt = model.embed_tokens(lg0[:, -1].argmax(-1)[:, None])
-    lg1, pres1 = model.decoder(nxt, torch.ones(b, L + 1, dtype=torch.long), torch.full((b, 1), L), past)
-    names = [f"past_key_values.{i}.{kv}" for i in range(LAYERS) for kv in ("key", "value")]
-    empty = {n: np.zeros((b, HEADS, 0, HEAD_DIM), np.float32) for n in names}
-    common.save_tensors(f"{work}/p0", {"inputs_embeds": emb.numpy(), "attention_mask": am.numpy(),
-                                       "position_ids": pos.numpy(), **empty})
-    common.save_tensors(f"{work}/p1", {"inputs_embeds": nxt.numpy(), "attention_mask": np.ones((b, L + 1), np.int64),
-                                       "position_ids": np.full((b, 1), L, np.int64),
-                                       **{n: p.numpy() for n, p in zip(names, past)}})
-    common.save_tensors(f"{work}/pe", {"input_ids": ids.numpy()})
-    for d, ref, pres in (("p0", lg0, past), ("p1", lg1, pres1)):
-        common.node("run", f"{folder}/onnx/decoder_model_merged.onnx", f"{work}/{d}", f"{work}/o_{d}")
-        o = common.load_tensors(f"{work}/o_{d}")
-        m = np.abs(o["logits"] - ref.numpy()).max()
-        for n, p in zip(names, pres):
-            m = max(m, np.abs(o[n.replace("past_key_values", "present")] - p.numpy()).max())
-        diffs[f"decoder_model_merged[{'first step, empty past' if d == 'p0' else 'cached step'}]"] = float(m)
-    common.node("run", f"{folder}/onnx/embed_tokens.onnx", f"{work}/pe", f"{work}/o_pe")
-    diffs["embed_tokens.inputs_embeds"] = float(np.abs(common.load_tensors(f"{work}/o_pe")["inputs_embeds"]
-                                                       - model.embed_tokens(ids).numpy()).max())
+    diffs.update(common.language_model_parity(model, ids, emb, folder, work, LAYERS, HEADS, HEAD_DIM))
     return score(items, preds), preds, diffs
 
 
