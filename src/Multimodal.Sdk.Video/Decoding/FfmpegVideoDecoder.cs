@@ -29,7 +29,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     private readonly string? _configuredPath;
     private readonly long _maxPixels;
     private readonly TimeSpan _maxDuration;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ProbeEntry> _probes = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string File, string Path), ProbeEntry> _probes = new();
 
     /// <summary>Creates a decoder.</summary>
     /// <param name="options">Where ffmpeg is (<see cref="MultimodalOptions.FfmpegPath"/>, else <c>PATH</c>) and the input limits (<see cref="MultimodalOptions.MaxImagePixels"/> per frame, <see cref="InputLimits.MaxVideoDuration"/>); <see langword="null"/> for the defaults.</param>
@@ -41,26 +41,13 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     }
 
     /// <inheritdoc/>
-    public async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
-    {
-        var info = (await ProbeEntryAsync(path, CheckFile(path), cancellationToken).ConfigureAwait(false)).Info;
-        if (!string.Equals(info.Path, path, StringComparison.Ordinal))
-        {
-            info = new VideoInfo
-            {
-                Path = path,
-                Container = info.Container,
-                Duration = info.Duration,
-                FrameRate = info.FrameRate,
-                FrameCount = info.FrameCount,
-                Width = info.Width,
-                Height = info.Height,
-                Rotation = info.Rotation,
-                VideoCodec = info.VideoCodec,
-                Streams = info.Streams,
-            };
-        }
+    public async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default) =>
+        (await ProbeWithinLimitsAsync(path, CheckFile(path), cancellationToken).ConfigureAwait(false)).Info;
 
+    private async Task<ProbeEntry> ProbeWithinLimitsAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        var entry = await ProbeEntryAsync(path, file, cancellationToken).ConfigureAwait(false);
+        var info = entry.Info;
         if ((long)info.Width * info.Height > _maxPixels)
         {
             throw new InputTooLargeException(string.Create(CultureInfo.InvariantCulture, $"'{path}' has {info.Width}x{info.Height} frames; the most pixels a frame may have is {_maxPixels} (MultimodalOptions.MaxImagePixels)."), (long)info.Width * info.Height, _maxPixels);
@@ -71,7 +58,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
             throw new InputTooLargeException(string.Create(CultureInfo.InvariantCulture, $"'{path}' runs {info.Duration.TotalSeconds:F0} s; the longest video accepted is {_maxDuration.TotalSeconds:F0} s (MultimodalOptions.Limits.MaxVideoDuration)."), (long)info.Duration.TotalSeconds, (long)_maxDuration.TotalSeconds);
         }
 
-        return info;
+        return entry;
     }
 
     /// <inheritdoc/>
@@ -79,9 +66,8 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     {
         options = options?.Clone() ?? new VideoSamplingOptions();
         options.Validate();
-        _ = await ProbeAsync(path, cancellationToken).ConfigureAwait(false);
-        string file = Path.GetFullPath(path);
-        var entry = await ProbeEntryAsync(path, file, cancellationToken).ConfigureAwait(false);
+        string file = CheckFile(path);
+        var entry = await ProbeWithinLimitsAsync(path, file, cancellationToken).ConfigureAwait(false);
         var info = entry.Info;
         var (ffmpeg, ffprobe) = FfmpegTools.Locate(_configuredPath);
 
@@ -203,13 +189,14 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
     }
 
     // The probe of a file, remembered while its length and last write time stay the same: ProbeAsync followed by
-    // ReadFramesAsync (what every pipeline does) runs ffprobe once, not twice.
+    // ReadFramesAsync (what every pipeline does) runs ffprobe once, not twice. Remembered under the full path and the
+    // caller's spelling of it, so the VideoInfo handed back names the path as the caller gave it.
     private async Task<ProbeEntry> ProbeEntryAsync(string path, string file, CancellationToken cancellationToken)
     {
         var stat = new FileInfo(file);
         long length = stat.Length;
         var written = stat.LastWriteTimeUtc;
-        if (_probes.TryGetValue(file, out var known) && known.Length == length && known.Written == written)
+        if (_probes.TryGetValue((file, path), out var known) && known.Length == length && known.Written == written)
         {
             return known;
         }
@@ -222,7 +209,7 @@ public sealed partial class FfmpegVideoDecoder : IVideoDecoder
             _probes.Clear();
         }
 
-        _probes[file] = entry;
+        _probes[(file, path)] = entry;
         return entry;
     }
 
