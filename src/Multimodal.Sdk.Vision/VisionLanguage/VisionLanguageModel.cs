@@ -371,6 +371,34 @@ internal sealed class VisionLanguageModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Answers each question about one encoded image (or video) on its own: a single-turn chat per question, with the
+    /// options' system prompt first, greedy or as the options say. Visual QA and video QA share it.
+    /// </summary>
+    public async Task<IReadOnlyList<VisualQaResult>> AnswerEachAsync(ImageFeatures features, IReadOnlyList<string> questions, VisualQaOptions? options, CancellationToken cancellationToken)
+    {
+        var results = new List<VisualQaResult>(questions.Count);
+        foreach (string question in questions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var messages = new List<Dictionary<string, object?>>(2);
+            if (options?.SystemPrompt is { Length: > 0 } system)
+            {
+                messages.Add(Message("system", [(false, system)]));
+            }
+
+            messages.Add(Message("user", [(true, null), (false, question)]));
+            int[] ids = BuildPrompt(messages, [features]);
+            var settings = Settings(options, ids.Length);
+            using var embeddings = Embed(ids, [features]);
+            var generated = await GenerateAsync(ids, embeddings, settings, cancellationToken).ConfigureAwait(false);
+            var best = generated.First;
+            results.Add(new VisualQaResult(question, Tokenizer.Decode(best.Tokens, skipSpecialTokens: true).Trim(), (float)best.Score, best.Tokens.Length));
+        }
+
+        return results;
+    }
+
     /// <summary>Renders the conversation, tokenizes it and expands every image placeholder for its encoded image.</summary>
     /// <exception cref="ArgumentException">The rendered prompt has another number of image placeholders than images.</exception>
     /// <exception cref="InputTooLargeException">The prompt leaves no room in the model's context.</exception>

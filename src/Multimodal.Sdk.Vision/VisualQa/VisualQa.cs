@@ -98,25 +98,6 @@ public sealed class VisualQa : IVisualQa, IWarmable, IEncoderBatching
     private async Task<IReadOnlyList<VisualQaResult>> AnswerCoreAsync(ImageData image, IReadOnlyList<string> questions, VisualQaOptions? settingsOptions, CancellationToken cancellationToken)
     {
         var features = await _model.EncodeImageAsync(image, cancellationToken).ConfigureAwait(false);
-        var results = new List<VisualQaResult>(questions.Count);
-        foreach (string question in questions)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var messages = new List<Dictionary<string, object?>>(2);
-            if (settingsOptions?.SystemPrompt is { Length: > 0 } system)
-            {
-                messages.Add(_model.Message("system", [(false, system)]));
-            }
-
-            messages.Add(_model.Message("user", [(true, null), (false, question)]));
-            int[] ids = _model.BuildPrompt(messages, [features]);
-            var settings = _model.Settings(settingsOptions, ids.Length);
-            using var embeddings = _model.Embed(ids, [features]);
-            var generated = await _model.GenerateAsync(ids, embeddings, settings, cancellationToken).ConfigureAwait(false);
-            var best = generated.First;
-            results.Add(new VisualQaResult(question, _model.Tokenizer.Decode(best.Tokens, skipSpecialTokens: true).Trim(), (float)best.Score, best.Tokens.Length));
-        }
-
-        return results;
+        return await _model.AnswerEachAsync(features, questions, settingsOptions, cancellationToken).ConfigureAwait(false);
     }
 }
