@@ -19,17 +19,7 @@ internal static class VoiceActivityTranscriber
         ISpeechRecognizer recognizer, IVoiceActivityDetector detector, AudioData audio, SpeechRecognitionOptions? options, VoiceActivityTranscriptionOptions? chunking, CancellationToken cancellationToken)
     {
         var run = new Run();
-        var segments = new List<SpeechSegment>();
-        await foreach (var segment in StreamAsync(recognizer, detector, audio, options, chunking, run, cancellationToken).ConfigureAwait(false))
-        {
-            segments.Add(segment);
-        }
-
-        return new SpeechRecognitionResult(
-            string.Join(' ', segments.Select(s => s.Text).Where(t => t.Length > 0)),
-            run.Language ?? LanguageOrEmpty(options),
-            run.Language is null ? 0f : run.LanguageProbability,
-            segments);
+        return await CollectAsync(StreamAsync(recognizer, detector, audio, options, chunking, run, cancellationToken), run, options).ConfigureAwait(false);
     }
 
     public static IAsyncEnumerable<SpeechSegment> StreamAsync(
