@@ -154,6 +154,30 @@ public sealed class PostgresRetrievalStore : IRetrievalStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>One query (<c>id = ANY($1)</c>, served by the primary key).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="ids"/> is <see langword="null"/> or holds <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievalRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
+        foreach (string id in distinct)
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+        }
+
+        if (distinct.Length == 0 || !await TableExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM {_table} WHERE id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = distinct, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var found = await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
+        return found.Select(f => f.Record).ToList();
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="contentHashes"/> is <see langword="null"/>.</exception>
     public async Task<IReadOnlyList<RetrievalRecord>> GetByContentHashAsync(IReadOnlyCollection<string> contentHashes, CancellationToken cancellationToken = default)
     {

@@ -31,6 +31,27 @@ public sealed class PostgresRetrievalStoreTests(PgliteServer server)
     }
 
     [Fact]
+    public async Task GettingManyIdsReturnsEachFoundRecordOnceWithItsEmbedding()
+    {
+        using var store = NewStore();
+        Assert.Empty(await store.GetAsync(["a", "b"]));
+        var records = RandomRecords(20, seed: 5);
+        await store.UpsertAsync(records);
+
+        var found = await store.GetAsync(["r3", "missing", "r17", "r3", "r0"]);
+
+        Assert.Equal(["r0", "r17", "r3"], found.Select(r => r.Id).Order(StringComparer.Ordinal));
+        foreach (var r in found)
+        {
+            var original = records.Single(o => o.Id == r.Id);
+            Assert.Equal(original.Source, r.Source);
+            Assert.Equal(1f, TensorPrimitives.CosineSimilarity(original.Embedding.Span, r.Embedding.Span), 5);
+        }
+
+        Assert.Empty(await store.GetAsync(Array.Empty<string>()));
+    }
+
+    [Fact]
     public async Task ExactSearchRanksLikeBruteForceCosineOnTheSameVectors()
     {
         using var store = NewStore(o => o.ExactSearch = true);

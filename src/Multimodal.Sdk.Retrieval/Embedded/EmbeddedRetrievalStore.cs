@@ -256,6 +256,34 @@ public sealed class EmbeddedRetrievalStore : IRetrievalStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>Reads every record under one lock: the records are one consistent state of the store.</remarks>
+    public Task<IReadOnlyList<RetrievalRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        EnsureMaps();
+        _state.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = new List<RetrievalRecord>(ids.Count);
+            foreach (string id in ids.Distinct(StringComparer.Ordinal))
+            {
+                ArgumentNullException.ThrowIfNull(id, nameof(ids));
+                if (_ids!.TryGetValue(id, out int row))
+                {
+                    found.Add(RecordAt(row));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<RetrievalRecord>>(found);
+        }
+        finally
+        {
+            _state.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<RetrievalRecord>> GetByContentHashAsync(IReadOnlyCollection<string> contentHashes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contentHashes);

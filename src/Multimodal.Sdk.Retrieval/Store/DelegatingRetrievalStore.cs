@@ -28,6 +28,9 @@ public class DelegatingRetrievalStore : IRetrievalStore
     public virtual Task<RetrievalRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => InnerStore.GetAsync(id, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<RetrievalRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => InnerStore.GetAsync(ids, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual Task<IReadOnlyList<RetrievalRecord>> GetByContentHashAsync(IReadOnlyCollection<string> contentHashes, CancellationToken cancellationToken = default) => InnerStore.GetByContentHashAsync(contentHashes, cancellationToken);
 
     /// <inheritdoc/>

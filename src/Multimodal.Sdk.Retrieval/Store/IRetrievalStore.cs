@@ -33,6 +33,35 @@ public interface IRetrievalStore : IDisposable
     /// <returns>The record with its embedding, or <see langword="null"/>.</returns>
     Task<RetrievalRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gets records by id in one call: one query on a database store, where <see cref="GetAsync(string, CancellationToken)"/>
+    /// per id would be one round trip each. Exact on every store (a key lookup, unlike a filtered
+    /// <see cref="SearchAsync"/> over an approximate index, which may return fewer records than asked).
+    /// </summary>
+    /// <param name="ids">The ids; duplicates are looked up once.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The records found, with their embeddings, in no particular order; unknown ids are left out.</returns>
+    /// <remarks>
+    /// The default implementation calls <see cref="GetAsync(string, CancellationToken)"/> for each id, so a store written
+    /// before this method existed keeps working; the SDK's stores answer in one call.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="ids"/> is <see langword="null"/> or holds <see langword="null"/>.</exception>
+    async Task<IReadOnlyList<RetrievalRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<RetrievalRecord>(ids.Count);
+        foreach (string id in ids.Distinct(StringComparer.Ordinal))
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+            if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                found.Add(record);
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Gets the records whose content hash is one of <paramref name="contentHashes"/> (deduplication on ingest).</summary>
     /// <param name="contentHashes">The hashes.</param>
     /// <param name="cancellationToken">Cancels the work.</param>

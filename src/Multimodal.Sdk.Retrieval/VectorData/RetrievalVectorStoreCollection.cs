@@ -70,6 +70,22 @@ public sealed class RetrievalVectorStoreCollection : VectorStoreCollection<strin
     }
 
     /// <inheritdoc/>
+    /// <remarks>One call to the store (<see cref="IRetrievalStore.GetAsync(IReadOnlyCollection{string}, CancellationToken)"/>), in the order of <paramref name="keys"/>.</remarks>
+    public override async IAsyncEnumerable<RetrievalVectorRecord> GetAsync(IEnumerable<string> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var ordered = keys.Distinct(StringComparer.Ordinal).ToList();
+        var found = (await _store.GetAsync(ordered, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (string key in ordered)
+        {
+            if (found.TryGetValue(key, out var record))
+            {
+                yield return RetrievalVectorRecord.FromRecord(record, options?.IncludeVectors ?? false);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="NotSupportedException">The filter is not an equality on <c>ContentHash</c> or <c>Id</c> (with optional further equalities).</exception>
     public override async IAsyncEnumerable<RetrievalVectorRecord> GetAsync(Expression<Func<RetrievalVectorRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<RetrievalVectorRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -99,6 +99,31 @@ public sealed class VectorDataRetrievalStore : IRetrievalStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>One connector call, <c>GetAsync(keys)</c>, with vectors.</remarks>
+    public async Task<IReadOnlyList<RetrievalRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
+        foreach (string id in distinct)
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+        }
+
+        var result = new List<RetrievalRecord>(distinct.Length);
+        if (distinct.Length == 0)
+        {
+            return result;
+        }
+
+        await foreach (var record in _collection.GetAsync(distinct, new RecordRetrievalOptions { IncludeVectors = true }, cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(record.ToRecord());
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<RetrievalRecord>> GetByContentHashAsync(IReadOnlyCollection<string> contentHashes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contentHashes);

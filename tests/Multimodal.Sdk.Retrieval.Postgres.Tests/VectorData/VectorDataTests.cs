@@ -75,6 +75,37 @@ public sealed class VectorDataTests(PgliteServer server)
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task GettingManyIdsIsOneReadOfTheStoreThroughEveryAdapter(string kind)
+    {
+        var records = PostgresRetrievalStoreTests.RandomRecords(30, seed: 23);
+        using var counting = new CountingRetrievalStore(OpenStore(kind)("many"));
+        await counting.UpsertAsync(records);
+        string[] ids = ["r4", "missing", "r29", "r4", "r0"];
+        string[] found = ["r0", "r29", "r4"];
+
+        // The store itself, VectorData code over it, and the retriever's view of that VectorData collection.
+        Assert.Equal(found, (await ((IRetrievalStore)counting).GetAsync(ids)).Select(r => r.Id).Order(StringComparer.Ordinal));
+        using var collection = new RetrievalVectorStoreCollection(counting);
+        var viaVectorData = await collection.GetAsync(ids, new RecordRetrievalOptions { IncludeVectors = true }).ToListAsync();
+        Assert.Equal(["r4", "r29", "r0"], viaVectorData.Select(r => r.Id));
+        Assert.All(viaVectorData, r => Assert.Equal(16, r.Embedding.Length));
+        using var adapter = new VectorDataRetrievalStore(collection);
+        var viaAdapter = await adapter.GetAsync(ids);
+        Assert.Equal(found, viaAdapter.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.All(viaAdapter, r => Assert.Equal(1f, System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(records.Single(o => o.Id == r.Id).Embedding.Span, r.Embedding.Span), 5));
+        Assert.Equal(3, counting.BatchGets);
+        Assert.Equal(0, counting.SingleGets);
+
+        // A store without a batch read of its own gets the interface's default: one read per distinct id, the same records.
+        counting.Reset();
+        IRetrievalStore legacy = new StoreWithoutBatchGet(counting);
+        Assert.Equal(found, (await legacy.GetAsync(ids)).Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(4, counting.SingleGets);
+        Assert.Equal(0, counting.BatchGets);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task MetadataFiltersOverAVectorDataCollectionWidenTheSearchUntilTheTopKIsComplete(string kind)
     {
         using var collection = new RetrievalVectorStoreCollection(OpenStore(kind)("meta"), ownsStore: true);
