@@ -16,8 +16,9 @@ public sealed class RetrievalIndexLockedException : MultimodalException
 }
 
 /// <summary>
-/// An index folder cannot be read: a newer format version, a different dimension than asked for, or a damaged
-/// snapshot. (A torn tail of the log, left by a crash, is not an error: it is cut off on open.)
+/// An index cannot be read: a folder of a newer format version, of a different dimension than asked for, or with a
+/// damaged snapshot; or, in any store, a <see cref="VideoMomentIndex"/> video whose frame records are incomplete. (A
+/// torn tail of the log, left by a crash, is not an error: it is cut off on open.)
 /// </summary>
 public sealed class RetrievalIndexFormatException : MultimodalException
 {

@@ -67,7 +67,7 @@ public sealed class VideoMomentIndex
         sampling = sampling?.Clone() ?? VideoSamplingOptions.AllFrames();
         string fileHash = await HashFileAsync(file, cancellationToken).ConfigureAwait(false);
         var previous = await Store.GetAsync(FrameId(file, 0), cancellationToken).ConfigureAwait(false);
-        int previousFrames = previous?.Metadata is { } m && m.TryGetProperty("frames", out var f) && f.TryGetInt32(out int count) ? count : 0;
+        int previousFrames = FrameCount(previous);
         if (previous is not null && previous.ContentHash == FrameHash(fileHash, sampling, 0))
         {
             return new RetrievalAddResult(VideoId(file), RetrievalAddStatus.Unchanged, fileHash);
@@ -101,8 +101,8 @@ public sealed class VideoMomentIndex
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string file = Path.GetFullPath(path);
-        var head = await Store.GetAsync(FrameId(file, 0), cancellationToken).ConfigureAwait(false);
-        if (head?.Metadata is not { } m || !m.TryGetProperty("frames", out var f) || !f.TryGetInt32(out int count))
+        int count = FrameCount(await Store.GetAsync(FrameId(file, 0), cancellationToken).ConfigureAwait(false));
+        if (count == 0)
         {
             return 0;
         }
@@ -119,6 +119,7 @@ public sealed class VideoMomentIndex
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The matching stretches of all videos, best score first.</returns>
     /// <exception cref="ArgumentException"><paramref name="query"/> is empty, or the store holds embeddings of another length than the encoder's.</exception>
+    /// <exception cref="RetrievalIndexFormatException">A matching video's frame records are incomplete in the store (records deleted by id behind the index's back): add or remove the video again.</exception>
     public async Task<IReadOnlyList<VideoMomentHit>> FindMomentsAsync(string query, VideoMomentSearchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
@@ -192,29 +193,64 @@ public sealed class VideoMomentIndex
     private static double Seconds(JsonElement metadata, string name) =>
         metadata.TryGetProperty(name, out var p) && p.TryGetDouble(out double s) ? s : 0;
 
-    // Every frame record of the video a hit belongs to, back in time order (null when the video was re-added with
-    // fewer frames while this search ran).
+    private static int FrameCount(RetrievalRecord? record) =>
+        record?.Metadata is { } m && m.TryGetProperty("frames", out var f) && f.TryGetInt32(out int count) ? count : 0;
+
+    // Every frame record of the video a hit belongs to, in time order, fetched by id in one store call (one query on a
+    // database): a key lookup is exact on every store, where a search filtered on the video would walk an approximate
+    // index that may stop short (pgvector's iterative scan gives up after hnsw.max_scan_tuples, the VectorData adapter
+    // after its widest window). Null when the video was removed while this search ran; a video re-added with another
+    // frame count meanwhile is read again.
     private async Task<VideoEmbedding?> LoadVideoAsync(RetrievalRecord hit, CancellationToken cancellationToken)
     {
-        if (hit.Metadata is not { } meta || !meta.TryGetProperty("frames", out var f) || !f.TryGetInt32(out int count) || count <= 0)
+        int count = FrameCount(hit);
+        for (int attempt = 1; count > 0; attempt++)
         {
-            return null;
-        }
+            var ids = new Dictionary<string, int>(count, StringComparer.Ordinal);
+            for (int i = 0; i < count; i++)
+            {
+                ids.Add(FrameId(hit.Source, i), i);
+            }
 
-        var frames = new List<FrameEmbedding>(count);
-        for (int i = 0; i < count; i++)
-        {
-            var record = await Store.GetAsync(FrameId(hit.Source, i), cancellationToken).ConfigureAwait(false);
-            if (record?.Metadata is not { } m)
+            var records = new RetrievalRecord?[count];
+            foreach (var record in await Store.GetAsync(ids.Keys, cancellationToken).ConfigureAwait(false))
+            {
+                if (ids.TryGetValue(record.Id, out int i))
+                {
+                    records[i] = record;
+                }
+            }
+
+            if (records[0] is not { } head)
             {
                 return null;
             }
 
-            frames.Add(new FrameEmbedding(TimeSpan.FromSeconds(Seconds(m, "start")), record.Embedding));
+            int stored = FrameCount(head);
+            int missing = Array.FindIndex(records, r => r is null || FrameCount(r) != count);
+            if (stored != count || missing >= 0)
+            {
+                if (attempt < 3)
+                {
+                    count = stored;
+                    continue;
+                }
+
+                throw new RetrievalIndexFormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"The store holds an incomplete frame sequence for '{hit.Source}': frame {(missing >= 0 ? missing : 0)} of {count} is missing or from another add. Add the video again (or remove it)."));
+            }
+
+            var frames = new List<FrameEmbedding>(count);
+            foreach (var record in records)
+            {
+                frames.Add(new FrameEmbedding(TimeSpan.FromSeconds(Seconds(record!.Metadata!.Value, "start")), record.Embedding));
+            }
+
+            var duration = TimeSpan.FromSeconds(Seconds(head.Metadata!.Value, "duration"));
+            return new VideoEmbedding(hit.Source, duration, new Embedding<float>(frames[0].Vector), frames, []);
         }
 
-        var duration = TimeSpan.FromSeconds(Seconds(meta, "duration"));
-        return new VideoEmbedding(hit.Source, duration, new Embedding<float>(frames[0].Vector), frames, []);
+        return null;
     }
 
     /// <summary>Answers the query's text embedding from memory; everything else goes to the real encoder.</summary>
