@@ -41,6 +41,35 @@ public sealed class RetrievalStoreCommandTests(PgliteServer server)
     }
 
     [Fact]
+    public async Task VideoFindKeepsFramesInAPostgresStoreAndSearchesThemLater()
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString);
+        string table = "cli_video_" + Guid.NewGuid().ToString("N")[..12];
+        string store = server.IsPglite ? $"postgres://postgres:postgres@{b.Host}:{b.Port}/postgres?table={table}" : server.ConnectionString;
+        string dir = Directory.CreateTempSubdirectory("mm-video-store-").FullName;
+        try
+        {
+            // 2 s at 8 fps: a red square on white that appears after 1 s.
+            string clip = Path.Combine(dir, "clip.mp4");
+            VideoCommandTests.Ffmpeg("-f", "lavfi", "-i", "color=c=white:s=96x96:r=8:d=2", "-vf", "drawbox=x=30:y=30:w=24:h=24:color=red:t=fill:enable='gte(t,1)'", "-pix_fmt", "yuv420p", clip);
+
+            var add = await Mm.RunAsync("video", "find", "--video", clip, "--store", store, "--text", "red square", "--json");
+            Assert.True(add.ExitCode == 0, add.ToString());
+            var again = await Mm.RunAsync("video", "find", "--store", store, "--text", "when does the red square appear?", "--top", "1", "--json");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            var best = Assert.Single(Assert.Single(again.Results).GetProperty("moments").EnumerateArray().ToList());
+            Assert.Equal(clip, best.GetProperty("video").GetString());
+            Assert.Equal(1.0, best.GetProperty("start").GetDouble(), 0.25);
+            var info = await Mm.RunAsync("index", "info", "--store", store, "--json");
+            Assert.Equal(16, info.Json.GetProperty("count").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task IndexAndStoreTogetherOrNeitherIsAUsageError()
     {
         var neither = await Mm.RunAsync("search", "--text", "x");

@@ -123,7 +123,7 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Contains("-->", await File.ReadAllTextAsync(srt), StringComparison.Ordinal);
     }
 
-    private static void Ffmpeg(params string[] args)
+    internal static void Ffmpeg(params string[] args)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in (string[])["-hide_banner", "-loglevel", "error", "-y", .. args])
