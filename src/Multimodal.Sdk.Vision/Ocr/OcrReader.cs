@@ -13,10 +13,11 @@ namespace Multimodal.Sdk;
 /// </summary>
 /// <remarks>
 /// Safe for concurrent use: the ONNX Runtime sessions are, and every buffer lives in the call. Owns its sessions;
-/// dispose it to release them. Its sessions stop ONNX Runtime's thread spinning at the end of each run (where
-/// <see cref="MultimodalOptions.AllowThreadSpinning"/> allows spinning at all): the detector's, classifier's and
-/// recognizer's runs follow each other, and a finished run's spinning workers would hold a core the next one needs. Images are resized with Pillow's bilinear filter (antialiased when shrinking) where
-/// PaddleOCR calls OpenCV's, so probabilities differ slightly from PaddleOCR's own.
+/// dispose it to release them. Images are resized with Pillow's bilinear filter (antialiased when shrinking) where
+/// PaddleOCR calls OpenCV's, so probabilities differ slightly from PaddleOCR's own. Its sessions stop ONNX Runtime's
+/// thread spinning at the end of each run (where <see cref="MultimodalOptions.AllowThreadSpinning"/> allows spinning
+/// at all): the detector's, classifier's and recognizer's runs follow each other, and a finished run's spinning
+/// workers would hold a core the next one needs.
 /// </remarks>
 public sealed class OcrReader : ITextReader, IWarmable
 {
