@@ -176,8 +176,9 @@ class Packer:
             self.cache[s] = self.tok.encode(s)
         return self.cache[s]
 
-    def batch(self, recs, idx, rng, max_q=0):
-        """ids, targets, position ids, additive mask [b, 1, T, T] of one packed sequence per clip."""
+    def batch(self, recs, idx, rng, max_q=0, power=0.0):
+        """ids, targets, position ids, additive mask [b, 1, T, T] of one packed sequence per clip, and each target's
+        loss weight: len(answer + end)^-power (0: every token alike; 1: every answer alike, whatever its length)."""
         P = len(self.prefix)
         rows = []
         for i in idx:
@@ -185,6 +186,7 @@ class Packer:
             if max_q:
                 qa = [qa[k] for k in rng.permutation(len(qa))[:max_q]]
             ids, tgt, pos, seg = list(self.prefix), [-100] * P, list(range(P)), [0] * P
+            wt = [0.0] * P
             for s, x in enumerate(qa, 1):
                 p = self.enc(x["question"] + SUFFIX)
                 a = self.enc(x["answer"]) + [self.end_id]
@@ -192,31 +194,37 @@ class Packer:
                 ids += piece
                 # the token before each answer token predicts it
                 tgt += [-100] * (len(p) - 1) + a + [-100]
+                wt += [0.0] * (len(p) - 1) + [len(a) ** -power] * len(a) + [0.0]
                 pos += list(range(P, P + len(piece)))
                 seg += [s] * len(piece)
-            rows.append((ids, tgt, pos, seg))
+            rows.append((ids, tgt, pos, seg, wt))
         T = max(len(r[0]) for r in rows)
         b = len(rows)
         ids = np.full((b, T), self.pad_id, np.int64)
         tgt = np.full((b, T), -100, np.int64)
         pos = np.zeros((b, T), np.int64)
         seg = np.full((b, T), -1, np.int64)
-        for k, (a, t, p, s) in enumerate(rows):
+        wts = np.zeros((b, T), np.float32)
+        for k, (a, t, p, s, w) in enumerate(rows):
             n = len(a)
-            ids[k, :n], tgt[k, :n], pos[k, :n], seg[k, :n] = a, t, p, s
+            ids[k, :n], tgt[k, :n], pos[k, :n], seg[k, :n], wts[k, :n] = a, t, p, s, w
         segq, segk = seg[:, :, None], seg[:, None, :]
         ar = np.arange(T)
         causal = ar[None, :] <= ar[:, None]
         allowed = causal[None] & ((segk == 0) | (segk == segq)) & (segk >= 0)
         allowed |= np.eye(T, dtype=bool)[None]   # padding rows see themselves (no empty softmax)
         mask = np.where(allowed, 0.0, -1e9).astype(np.float32)[:, None]
-        return (torch.from_numpy(ids), torch.from_numpy(tgt), torch.from_numpy(pos), torch.from_numpy(mask))
+        return (torch.from_numpy(ids), torch.from_numpy(tgt), torch.from_numpy(pos), torch.from_numpy(mask),
+                torch.from_numpy(wts))
 
 
-def forward_loss(model, packer, feats, ids, tgt, pos, mask):
+def forward_loss(model, packer, feats, ids, tgt, pos, mask, wts):
+    """The weighted mean of the targets' cross-entropies (weights from Packer.batch)."""
     emb = model.merge(ids, feats, packer.video_id)
     logits, _ = model.decoder(emb, None, pos, mask4d=mask)
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100)
+    ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100, reduction="none")
+    w = wts.reshape(-1)
+    return (ce * w).sum() / w.sum()
 
 
 def train(args):
@@ -248,7 +256,7 @@ def _worker(rank, args, port):
     toks = torch.from_numpy(toks)
     tok = build_tokenizer()
     packer = Packer(tok)
-    model = TinyVideoVlm(len(tok.vocab), args.pool)
+    model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -258,6 +266,13 @@ def _worker(rank, args, port):
         step, elapsed = st["step"], st["elapsed"]
         if rank == 0:
             log(f"resumed at step {step}")
+    elif args.init_folder:
+        # a run that continues an exported model (its weights read back from the ONNX graphs); new mixer blocks
+        # start as the identity
+        missing, unexpected = model.load_state_dict(V.weights_from_folder(args.init_folder), strict=False)
+        assert not unexpected and all(k.startswith("connector.mix.") for k in missing), (missing, unexpected)
+        if rank == 0:
+            log(f"initialised from {args.init_folder} ({len(missing)} new mixer tensors)")
     elif args.init:
         # a second phase: another run's weights, a fresh optimizer and schedule, other batches (--phase)
         w = common.load_ckpt(args.init)[0]
@@ -288,12 +303,13 @@ def _worker(rank, args, port):
         else:
             idx = rng.integers(0, len(recs), args.batch)
         mine = idx[rank::world_size]
-        ids, tgt, pos, mask = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q)
+        ids, tgt, pos, mask, wts = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q,
+                                                args.answer_power)
         warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
         for g in opt.param_groups:
             g["lr"] = common.lr_at(step, args.steps, args.lr, warm=warm)
         feats = model.connector(toks[torch.as_tensor(mine)].float())
-        loss = forward_loss(model, packer, feats, ids, tgt, pos, mask)
+        loss = forward_loss(model, packer, feats, ids, tgt, pos, mask, wts)
         opt.zero_grad()
         loss.backward()
         if world_size > 1:
@@ -328,8 +344,8 @@ def _worker(rank, args, port):
 KIND = {"average": "pooled", "conv": "grid"}
 
 
-def TinyVideoVlm(vocab, pool="average"):
-    return V.TinyVideoVlm(vocab, pool)
+def TinyVideoVlm(vocab, pool="average", mix=0):
+    return V.TinyVideoVlm(vocab, pool, mix)
 
 
 # ---------------------------------------------------------------- greedy decoding (PyTorch reference)
@@ -369,10 +385,10 @@ def export(model, tok, out=OUT):
                                     "video_features": {0: "batch_size", 1: "video_seq_length"}},
                       **kw)
     common.export_language_model(model, on, V.LAYERS, **kw)
-    write_configs(tok, out, model.connector.mode)
+    write_configs(tok, out, model.connector.mode, len(model.connector.mix))
 
 
-def write_configs(tok, out=OUT, pool_mode="conv"):
+def write_configs(tok, out=OUT, pool_mode="conv", mix=0):
     sp = tok.special_ids
     common.write_chat_tokenizer(tok, out, SPECIALS, "video", V.N_POS, processor_class="LlavaNextVideoProcessor")
     video_proc = {
@@ -398,6 +414,7 @@ def write_configs(tok, out=OUT, pool_mode="conv"):
         "vision_feature_layer": -1,
         "projector_hidden_act": "gelu",
         "frame_position_embeddings": True,
+        "video_token_mixer_layers": mix,
         "ignore_index": -100,
         "pad_token_id": sp["<|endoftext|>"],
         "tie_word_embeddings": False,
@@ -418,7 +435,8 @@ def write_configs(tok, out=OUT, pool_mode="conv"):
 def load_model(path=CKPT):
     tok = build_tokenizer()
     w, meta = common.load_ckpt(path)
-    model = TinyVideoVlm(len(tok.vocab), meta.get("args", {}).get("pool", "average"))
+    a = meta.get("args", {})
+    model = TinyVideoVlm(len(tok.vocab), a.get("pool", "average"), a.get("mix", 0))
     model.load_state_dict(w)
     return model.eval(), tok, meta
 
@@ -439,6 +457,12 @@ def main():
     ap.add_argument("--init", default="", help="start from these weights (a checkpoint path), fresh optimizer")
     ap.add_argument("--pool", choices=["average", "conv"], default="conv",
                     help="spatial_pool_mode: 2x2 average of the frozen tokens, or a learned 2x2 stride-2 convolution")
+    ap.add_argument("--init-folder", default="",
+                    help="start from an exported model folder's weights (read back from its ONNX graphs), fresh optimizer")
+    ap.add_argument("--mix", type=int, default=0,
+                    help="bidirectional mixer blocks over the video tokens after the projector (new ones start as identity)")
+    ap.add_argument("--answer-power", type=float, default=0.0,
+                    help="loss weight of an answer's tokens: len(answer)^-p (0: per token; 1: per answer)")
     ap.add_argument("--init-lm-only", action="store_true", help="with --init: take the language model only")
     ap.add_argument("--train-until", type=int, default=0,
                     help="stop (checkpoint, no export) at this step of a --steps schedule; resume later")
@@ -459,7 +483,7 @@ def main():
     if args.export_only and args.random:
         torch.manual_seed(SEED)
         tok = build_tokenizer()
-        model = TinyVideoVlm(len(tok.vocab), args.pool)
+        model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix)
         export(model, tok, args.out)
         log("exported untrained weights")
         return

@@ -6,6 +6,8 @@ bilinear, aspect ratio not kept), rescaled 1/255, mean = std = 0.5 -> the frozen
 models/tiny-captioner/onnx/encoder_model.onnx (+ its final LayerNorm, frozen) -> 8x8 patch grid pooled with stride 2
 to 4x4 per frame (LLaVA-NeXT-Video's spatial_pool_stride 2; spatial_pool_mode "conv", a learned 2x2 merge, or
 "average"), frames kept in order -> 128 tokens -> learned frame/cell position embedding -> 2-layer GELU projector ->
+optional bidirectional mixer blocks over the 128 video tokens (every frame's cell sees every other frame: an object's
+token in frame 1 can know where the same object is in frame 8, which the causal language model cannot) ->
 the LLaMA-style decoder tiny-vlm also uses (common.LlamaDecoder).
 """
 import os
@@ -60,21 +62,9 @@ def load_frozen_encoder(path=CAPTIONER_ENCODER):
     """(ViT, LayerNorm) of the captioner's encoder with the ONNX graph's initializers; Linear weights are the
     transposed MatMul initializers, found through the bias Add that follows each MatMul."""
     import onnx
-    import onnx.numpy_helper as nh
-    m = onnx.load(path)
-    inits = {t.name: nh.to_array(t) for t in m.graph.initializer}
-    consumers = {}
-    for n in m.graph.node:
-        for i in n.input:
-            consumers.setdefault(i, []).append(n)
+    inits, lin = _linear_weights(onnx.load(path))
     state = {k: v for k, v in inits.items() if not k.startswith("onnx::")}
-    for n in m.graph.node:
-        if n.op_type != "MatMul" or n.input[1] not in inits or not n.input[1].startswith("onnx::"):
-            continue
-        add = [c for c in consumers[n.output[0]] if c.op_type == "Add"]
-        bias = [i for i in add[0].input if i in inits and i.endswith(".bias")]
-        assert len(add) == 1 and len(bias) == 1, n.name
-        state[bias[0][:-len(".bias")] + ".weight"] = inits[n.input[1]].T.copy()
+    state.update(lin)
     vit = ViT(IMAGE, PATCH, V_DIM, V_LAYERS, V_HEADS, stem="conv")
     ln = nn.LayerNorm(V_DIM)
     vit.load_state_dict({k[4:]: torch.from_numpy(np.array(v)) for k, v in state.items() if k.startswith("vit.")})
@@ -110,9 +100,11 @@ class Connector(nn.Module):
     [b, 8, 16, 64]; mode "conv" (its spatial_pool_mode "conv": a learned 2x2 stride-2 convolution, here 64 -> 128
     channels, i.e. each 2x2 patch neighbourhood concatenated and projected, like Qwen2-VL's patch merger): input the
     full 8x8 grid [b, 8, 64, 64]. Then a learned frame + cell position embedding, LayerNorm and the Linear-GELU-Linear
-    projector (LLaVA's mlp2x_gelu)."""
+    projector (LLaVA's mlp2x_gelu). Then `mix` pre-LN transformer blocks with full (bidirectional) attention over
+    all the video's tokens; their output projections start at zero, so a model extended with them starts out
+    computing exactly what it computed without them."""
 
-    def __init__(self, mode="average"):
+    def __init__(self, mode="average", mix=0):
         super().__init__()
         self.mode = mode
         width = V_DIM
@@ -124,6 +116,11 @@ class Connector(nn.Module):
         self.ln = nn.LayerNorm(width)
         self.fc1 = nn.Linear(width, H)
         self.fc2 = nn.Linear(H, H)
+        self.mix = nn.ModuleList([common.Block(H, HEADS, mlp=2) for _ in range(mix)])
+        for block in self.mix:
+            for lin in (block.attn.o, block.fc2):
+                nn.init.zeros_(lin.weight)
+                nn.init.zeros_(lin.bias)
 
     def forward(self, tokens):
         b, f = tokens.shape[:2]
@@ -132,13 +129,16 @@ class Connector(nn.Module):
             tokens = self.pool(grid).flatten(2).transpose(1, 2).reshape(b, f, CELLS, -1)
         x = tokens + self.frame_pos[:f] + self.cell_pos
         x = self.ln(x).reshape(b, f * CELLS, -1)
-        return self.fc2(F.gelu(self.fc1(x)))
+        x = self.fc2(F.gelu(self.fc1(x)))
+        for block in self.mix:
+            x = block(x)
+        return x
 
 
 class TinyVideoVlm(nn.Module):
-    def __init__(self, vocab, mode="average"):
+    def __init__(self, vocab, mode="average", mix=0):
         super().__init__()
-        self.connector = Connector(mode)
+        self.connector = Connector(mode, mix)
         self.embed_tokens = nn.Embedding(vocab, H)
         self.decoder = common.LlamaDecoder(vocab, H, LAYERS, HEADS, INTER, ROPE_THETA)  # as models/tiny-vlm's
 
@@ -160,3 +160,53 @@ class VisionExport(nn.Module):
         if self.connector.mode == "conv":
             return self.connector(hidden[:, 1:].reshape(b, f, GRID * GRID, V_DIM))
         return self.connector(pool_tokens(hidden).reshape(b, f, CELLS, V_DIM))
+
+
+# ---------------------------------------------------------------- weights back from an exported folder
+def _linear_weights(model):
+    """{bias name without ".bias" + ".weight": W} for every MatMul whose weight is an anonymous initializer and whose
+    output feeds one Add with a named bias: torch.onnx stores nn.Linear(x) as MatMul(x, W.T) + b."""
+    import onnx.numpy_helper as nh
+    inits = {t.name: nh.to_array(t) for t in model.graph.initializer}
+    consumers = {}
+    for n in model.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    out = {}
+    for n in model.graph.node:
+        if n.op_type != "MatMul" or n.input[1] not in inits or not n.input[1].startswith("onnx::"):
+            continue
+        add = [c for c in consumers.get(n.output[0], []) if c.op_type == "Add"]
+        bias = [i for i in add[0].input if i in inits and i.endswith(".bias")] if len(add) == 1 else []
+        if len(bias) == 1:
+            out[bias[0][:-len(".bias")] + ".weight"] = inits[n.input[1]].T.copy()
+    return inits, out
+
+
+def weights_from_folder(folder, layers=LAYERS):
+    """The trained weights of an exported tiny-video-vlm folder as a TinyVideoVlm state dict (connector, embeddings,
+    decoder): named initializers as they are, nn.Linear weights found through their bias Add, and the decoder's
+    bias-free projections in graph order (per layer q, k, v, o, gate, up, down; then lm_head). The checkpoints of a
+    run are not committed; this lets a later run start from the committed model."""
+    import onnx
+    state = {}
+    inits, lin = _linear_weights(onnx.load(os.path.join(folder, "onnx", "vision_encoder.onnx")))
+    for k, v in list(inits.items()) + list(lin.items()):
+        if k.startswith("connector."):
+            state[k] = v
+    inits, _ = _linear_weights(onnx.load(os.path.join(folder, "onnx", "embed_tokens.onnx")))
+    state["embed_tokens.weight"] = inits["m.embed_tokens.weight"]
+    dec = onnx.load(os.path.join(folder, "onnx", "decoder_model_merged.onnx"))
+    inits, _ = _linear_weights(dec)
+    for k, v in inits.items():
+        if k.startswith("d."):
+            state["decoder." + k[2:]] = v
+    mats = [inits[n.input[1]] for n in dec.graph.node
+            if n.op_type == "MatMul" and n.input[1] in inits and n.input[1].startswith("onnx::")]
+    names = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    assert len(mats) == layers * len(names) + 1, len(mats)
+    for i in range(layers):
+        for j, name in enumerate(names):
+            state[f"decoder.layers.{i}.{name}.weight"] = mats[i * len(names) + j].T.copy()
+    state["decoder.lm_head.weight"] = mats[-1].T.copy()
+    return {k: torch.from_numpy(np.array(v)) for k, v in state.items()}
