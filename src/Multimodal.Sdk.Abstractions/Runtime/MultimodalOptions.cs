@@ -28,7 +28,8 @@ public sealed class MultimodalOptions
     /// <summary>
     /// Gets or sets a value indicating whether ONNX Runtime's worker threads spin while they wait for work (its
     /// default: lowest latency for one caller on otherwise idle cores). Turn it off where several runs or processes
-    /// share few cores: a spinning thread holds a core that another run could use.
+    /// share few cores: a spinning thread holds a core that another run could use. Where it is on, a pipeline whose
+    /// runs are short and follow each other through several graphs (OCR) ends the spinning with each run.
     /// </summary>
     public bool AllowThreadSpinning { get; set; } = true;
 

@@ -14,7 +14,10 @@ namespace Multimodal.Sdk;
 /// <remarks>
 /// Safe for concurrent use: the ONNX Runtime sessions are, and every buffer lives in the call. Owns its sessions;
 /// dispose it to release them. Images are resized with Pillow's bilinear filter (antialiased when shrinking) where
-/// PaddleOCR calls OpenCV's, so probabilities differ slightly from PaddleOCR's own.
+/// PaddleOCR calls OpenCV's, so probabilities differ slightly from PaddleOCR's own. Its sessions stop ONNX Runtime's
+/// thread spinning at the end of each run (where <see cref="MultimodalOptions.AllowThreadSpinning"/> allows spinning
+/// at all): the detector's, classifier's and recognizer's runs follow each other, and a finished run's spinning
+/// workers would hold a core the next one needs.
 /// </remarks>
 public sealed class OcrReader : ITextReader, IWarmable
 {
@@ -428,8 +431,15 @@ public sealed class OcrReader : ITextReader, IWarmable
         }
     }
 
+    // Each image runs the detector, then the classifier, then the recognizer, each run a few tens of milliseconds: with
+    // ONNX Runtime's spinning left to run on after a run returns, the detector's workers held a core while the
+    // recognizer started (ocr-node, the same graphs on ONNX Runtime's defaults, has the same cost). Spinning that ends
+    // with each run keeps the low latency between operators within a run and gives the core back after it.
     private static ModelSession Open(OnnxSessionFactory factory, ModelFolder folder, string graph) =>
-        factory.Create(folder, Path.Combine(folder.Path, graph), graph).Require(Array.Empty<string>(), Array.Empty<string>());
+        factory.Create(folder, Path.Combine(folder.Path, graph), graph, stopSpinningAfterRun: true).Require(Array.Empty<string>(), Array.Empty<string>());
+
+    /// <summary>Gets the reader's sessions (tests: how they were created).</summary>
+    internal IEnumerable<ModelSession> Sessions => _classifier is null ? [_detector, _recognizer] : [_detector, _classifier, _recognizer];
 }
 
 /// <summary>The detector's probability map; with <c>"resize": "contain"</c> also its input image (RGB) and where the image sits in it.</summary>

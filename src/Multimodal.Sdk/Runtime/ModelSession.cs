@@ -35,6 +35,9 @@ internal sealed class ModelSession : IDisposable
 
     public IReadOnlyList<string> OutputNames { get; }
 
+    /// <summary>Gets the ONNX Runtime session config entries the session was created with (threading decisions, for tests).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ConfigEntries { get; init; } = [];
+
     public IReadOnlyDictionary<string, NodeMetadata> Inputs => Session.InputMetadata;
 
     public IReadOnlyDictionary<string, NodeMetadata> Outputs => Session.OutputMetadata;

@@ -125,14 +125,24 @@ internal sealed class OnnxSessionFactory
         return sessions!;
     }
 
-    /// <summary>Creates a session for a graph file given by path (tests, hand-built graphs).</summary>
-    public ModelSession Create(ModelFolder folder, string fullPath, string relativeName)
+    /// <summary>Creates a session for a graph file given by path (tests, hand-built graphs, OCR's named graphs).</summary>
+    /// <param name="folder">The model folder.</param>
+    /// <param name="fullPath">The graph file.</param>
+    /// <param name="relativeName">The graph's name in messages and metrics.</param>
+    /// <param name="stopSpinningAfterRun">
+    /// For a pipeline whose runs are short and alternate between graphs (OCR: detector, then classifier, then
+    /// recognizer, per image): ONNX Runtime's workers still spin between the operators of a run, where
+    /// <see cref="MultimodalOptions.AllowThreadSpinning"/> allows it, but stop when the run returns, so that a finished
+    /// graph's workers do not hold the core the next graph's run needs. No effect where spinning is off.
+    /// </param>
+    public ModelSession Create(ModelFolder folder, string fullPath, string relativeName, bool stopSpinningAfterRun = false)
     {
         SessionOptions? so = null;
         try
         {
             QuietEnvironment();
-            so = CreateSessionOptions();
+            var entries = SessionConfigEntries(_options, stopSpinningAfterRun);
+            so = CreateSessionOptions(entries);
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var session = new InferenceSession(fullPath, so);
             ServingMetrics.ModelLoadDuration.Record(
@@ -140,7 +150,7 @@ internal sealed class OnnxSessionFactory
                 new KeyValuePair<string, object?>("gen_ai.request.model", Path.GetFileName(folder.Path.TrimEnd('/', '\\'))),
                 new KeyValuePair<string, object?>("multimodal.graph", relativeName),
                 new KeyValuePair<string, object?>("multimodal.execution_provider", ProviderName));
-            return new ModelSession(folder.Path, relativeName, session, so);
+            return new ModelSession(folder.Path, relativeName, session, so) { ConfigEntries = entries };
         }
         catch (OnnxRuntimeException ex)
         {
@@ -172,7 +182,21 @@ internal sealed class OnnxSessionFactory
         }
     }
 
-    private SessionOptions CreateSessionOptions()
+    /// <summary>
+    /// The ONNX Runtime session config entries for <paramref name="options"/>: spinning off for both thread pools where
+    /// it is not allowed, else, for <paramref name="stopSpinningAfterRun"/>, spinning that ends with each run.
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> SessionConfigEntries(MultimodalOptions options, bool stopSpinningAfterRun)
+    {
+        if (!options.AllowThreadSpinning)
+        {
+            return [new("session.intra_op.allow_spinning", "0"), new("session.inter_op.allow_spinning", "0")];
+        }
+
+        return stopSpinningAfterRun ? [new("session.force_spinning_stop", "1")] : [];
+    }
+
+    private SessionOptions CreateSessionOptions(IReadOnlyList<KeyValuePair<string, string>> configEntries)
     {
         var so = new SessionOptions
         {
@@ -189,10 +213,9 @@ internal sealed class OnnxSessionFactory
             },
             ExecutionMode = _options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
         };
-        if (!_options.AllowThreadSpinning)
+        foreach (var (key, value) in configEntries)
         {
-            so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+            so.AddSessionConfigEntry(key, value);
         }
 
         _provider?.Configure(so);

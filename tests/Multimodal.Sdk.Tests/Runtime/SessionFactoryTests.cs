@@ -124,4 +124,31 @@ public class SessionFactoryTests
             Assert.Equal([i + 1f, i + 1f, i + 1f, i + 1f], results[i]);
         }
     }
+
+    [Fact]
+    public void SpinningThatEndsWithEachRunIsAskedForOnlyWhereSpinningIsAllowed()
+    {
+        var spinning = new MultimodalOptions();
+        Assert.Empty(OnnxSessionFactory.SessionConfigEntries(spinning, stopSpinningAfterRun: false));
+        Assert.Equal([new("session.force_spinning_stop", "1")], OnnxSessionFactory.SessionConfigEntries(spinning, stopSpinningAfterRun: true));
+
+        // Spinning off wins: no pool spins, so there is nothing to stop.
+        var quiet = new MultimodalOptions { AllowThreadSpinning = false };
+        KeyValuePair<string, string>[] off = [new("session.intra_op.allow_spinning", "0"), new("session.inter_op.allow_spinning", "0")];
+        Assert.Equal(off, OnnxSessionFactory.SessionConfigEntries(quiet, stopSpinningAfterRun: false));
+        Assert.Equal(off, OnnxSessionFactory.SessionConfigEntries(quiet, stopSpinningAfterRun: true));
+    }
+
+    [Fact]
+    public void SessionRecordsTheConfigEntriesItWasCreatedWith()
+    {
+        var factory = new OnnxSessionFactory(new MultimodalOptions());
+        var folder = factory.OpenFolder(RepoPaths.Fixtures("Models", "precisions"));
+        string path = folder.GetGraph("model");
+        using var plain = factory.Create(folder, path, "model");
+        using var stopping = factory.Create(folder, path, "model", stopSpinningAfterRun: true);
+        Assert.Empty(plain.ConfigEntries);
+        Assert.Equal([new("session.force_spinning_stop", "1")], stopping.ConfigEntries);
+        Assert.Equal([2f, 3f, 4f, 5f], RunAdd(stopping, [1, 2, 3, 4]));
+    }
 }

@@ -48,6 +48,19 @@ public class OcrReaderTests
     }
 
     [Fact]
+    public void SessionsStopSpinningWhenEachRunReturns()
+    {
+        // Detector, classifier and recognizer run one after another per image; the spinning of one must not hold a
+        // core into the next one's run.
+        Assert.Equal(3, Reader.Value.Sessions.Count());
+        Assert.All(Reader.Value.Sessions, s => Assert.Contains(new KeyValuePair<string, string>("session.force_spinning_stop", "1"), s.ConfigEntries));
+
+        // Where the application turned spinning off, it stays off.
+        using var quiet = new OcrReader(OcrTestData.Model, new MultimodalOptions { AllowThreadSpinning = false });
+        Assert.All(quiet.Sessions, s => Assert.Contains(new KeyValuePair<string, string>("session.intra_op.allow_spinning", "0"), s.ConfigEntries));
+    }
+
+    [Fact]
     public async Task ABlankImageGivesAnEmptyResult()
     {
         var white = new byte[200 * 100 * 3];
