@@ -67,12 +67,13 @@ public sealed class ZooVideoQaTests(VideoWorld world) : IDisposable
             }
         }
 
+        // The card's targets per question type (>= 90%, descriptions >= 80% exact), on the test's own clips.
         string report = string.Join(", ", byType.Select(t => $"{t.Key}: {t.Value.Right}/{t.Value.Total}"));
-        int all = byType.Values.Sum(v => v.Total);
-        int correct = byType.Values.Sum(v => v.Right);
-        Assert.True(correct >= 0.8 * all, report);
-        Assert.True(byType["what appears?"].Right >= byType["what appears?"].Total - 1, report);
-        Assert.True(byType["how many"].Right >= byType["how many"].Total - 1, report);
+        Assert.Equal(6, byType.Count);
+        foreach (var (type, (right, total)) in byType)
+        {
+            Assert.True(right >= (type == "describe the" ? 0.8 : 0.9) * total, report);
+        }
     }
 
     public void Dispose() => _qa.Dispose();

@@ -170,14 +170,27 @@ def main():
         log(f"onnx == pytorch on {agree:.4f}; {time.time() - t0:.0f} s")
     if not args.write:
         return
-    first_run = None
+    # the runs this model went through before this one, newest first: the checkpoint it started from (--init), then
+    # the runs of the exported folder that one (or this one) started from (--init-folder), as that folder's eval.json
+    # lists them; the card adds their times up
+    previous, m0 = [], None
     init = meta.get("args", {}).get("init")
-    if init and os.path.exists(init + ".json"):   # the run whose language model this one started from
+    if init and os.path.exists(init + ".json"):
         with open(init + ".json") as f:
             m0 = json.load(f)
-        first_run = {"checkpoint": os.path.basename(init), "pool": m0["args"].get("pool", "average"),
-                     "clips": m0["args"]["clips"], "steps": m0["step"], "clips_per_step": m0["args"]["batch"],
-                     "seconds": round(m0["elapsed"])}
+        previous.append({"checkpoint": os.path.basename(init), "pool": m0["args"].get("pool", "average"),
+                         "init_folder": m0["args"].get("init_folder") or None,
+                         "mixer_layers": m0["args"].get("mix", 0), "motion_merge": m0["args"].get("motion", False),
+                         "answer_loss_power": m0["args"].get("answer_power", 0.0),
+                         "two_object_share": m0["args"].get("two_share") or None, "lr": m0["args"].get("lr"),
+                         "clips": m0["args"]["clips"], "steps": m0["step"], "clips_per_step": m0["args"]["batch"],
+                         "seconds": round(m0["elapsed"])})
+    init_folder = meta.get("args", {}).get("init_folder") or (m0 or {}).get("args", {}).get("init_folder")
+    if init_folder and os.path.exists(os.path.join(init_folder, "eval.json")):
+        with open(os.path.join(init_folder, "eval.json"), encoding="utf-8") as f:
+            e0 = json.load(f)
+        previous += [e0["train"]] + ([e0["train_first_run"]] if e0.get("train_first_run") else []) \
+            + e0.get("previous_runs", [])
     by_kind = {}
     for (i, q, a), p in zip(items, opreds):
         if q == "describe the video.":
@@ -190,9 +203,13 @@ def main():
         "train": {"generator_seed": T.TRAIN_SEED, "pool": meta["args"].get("pool", "average"),
                   "init": os.path.basename(init) if init else None, "clips": meta["args"]["clips"], "torch_seed": T.SEED,
                   "steps": meta["step"], "clips_per_step": meta["args"]["batch"],
+                  "init_folder": meta["args"].get("init_folder") or None, "mixer_layers": meta["args"].get("mix", 0),
+                  "motion_merge": meta["args"].get("motion", False),
+                  "answer_loss_power": meta["args"].get("answer_power", 0.0),
                   "two_object_share": meta["args"].get("two_share") or None, "lr": meta["args"].get("lr"),
                   "seconds": round(meta["elapsed"]), "device": meta.get("device", "cpu")},
-        "train_first_run": first_run,
+        "previous_runs": previous,
+        "train_seconds_all_runs": round(meta["elapsed"]) + sum(r.get("seconds", 0) for r in previous),
         "params_trained": common.count_params(model),
         "preprocessing": "all frames decoded (ffmpeg rgb24); 8 sampled at np.linspace(0, n - 1, 8).astype(int); "
                          "Pillow bilinear resize to 64x64 (aspect ratio not kept); rescale 1/255; mean/std 0.5",

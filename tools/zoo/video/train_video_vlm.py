@@ -256,7 +256,7 @@ def _worker(rank, args, port):
     toks = torch.from_numpy(toks)
     tok = build_tokenizer()
     packer = Packer(tok)
-    model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix)
+    model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix, args.motion)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -270,7 +270,7 @@ def _worker(rank, args, port):
         # a run that continues an exported model (its weights read back from the ONNX graphs); new mixer blocks
         # start as the identity
         missing, unexpected = model.load_state_dict(V.weights_from_folder(args.init_folder), strict=False)
-        assert not unexpected and all(k.startswith("connector.mix.") for k in missing), (missing, unexpected)
+        assert not unexpected and all(k.startswith(NEW_PARTS) for k in missing), (missing, unexpected)
         if rank == 0:
             log(f"initialised from {args.init_folder} ({len(missing)} new mixer tensors)")
     elif args.init:
@@ -279,7 +279,9 @@ def _worker(rank, args, port):
         if args.init_lm_only:   # the language model only (a run with another connector)
             w = {k: v for k, v in w.items() if not k.startswith("connector.")}
             w.update({k: v for k, v in model.state_dict().items() if k.startswith("connector.")})
-        model.load_state_dict(w)
+        # parts this run adds (mixer blocks, the motion merge) start as they were made: as the identity
+        missing, unexpected = model.load_state_dict(w, strict=False)
+        assert not unexpected and all(k.startswith(NEW_PARTS) for k in missing), (missing, unexpected)
         if rank == 0:
             log(f"initialised from {args.init}")
     if rank == 0:
@@ -344,8 +346,11 @@ def _worker(rank, args, port):
 KIND = {"average": "pooled", "conv": "grid"}
 
 
-def TinyVideoVlm(vocab, pool="average", mix=0):
-    return V.TinyVideoVlm(vocab, pool, mix)
+NEW_PARTS = ("connector.mix.", "connector.motion.")
+
+
+def TinyVideoVlm(vocab, pool="average", mix=0, motion=False):
+    return V.TinyVideoVlm(vocab, pool, mix, motion)
 
 
 # ---------------------------------------------------------------- greedy decoding (PyTorch reference)
@@ -385,10 +390,10 @@ def export(model, tok, out=OUT):
                                     "video_features": {0: "batch_size", 1: "video_seq_length"}},
                       **kw)
     common.export_language_model(model, on, V.LAYERS, **kw)
-    write_configs(tok, out, model.connector.mode, len(model.connector.mix))
+    write_configs(tok, out, model.connector.mode, len(model.connector.mix), model.connector.motion is not None)
 
 
-def write_configs(tok, out=OUT, pool_mode="conv", mix=0):
+def write_configs(tok, out=OUT, pool_mode="conv", mix=0, motion=False):
     sp = tok.special_ids
     common.write_chat_tokenizer(tok, out, SPECIALS, "video", V.N_POS, processor_class="LlavaNextVideoProcessor")
     video_proc = {
@@ -415,6 +420,7 @@ def write_configs(tok, out=OUT, pool_mode="conv", mix=0):
         "projector_hidden_act": "gelu",
         "frame_position_embeddings": True,
         "video_token_mixer_layers": mix,
+        "spatio_temporal_merge": motion,
         "ignore_index": -100,
         "pad_token_id": sp["<|endoftext|>"],
         "tie_word_embeddings": False,
@@ -436,7 +442,7 @@ def load_model(path=CKPT):
     tok = build_tokenizer()
     w, meta = common.load_ckpt(path)
     a = meta.get("args", {})
-    model = TinyVideoVlm(len(tok.vocab), a.get("pool", "average"), a.get("mix", 0))
+    model = TinyVideoVlm(len(tok.vocab), a.get("pool", "average"), a.get("mix", 0), a.get("motion", False))
     model.load_state_dict(w)
     return model.eval(), tok, meta
 
@@ -461,6 +467,8 @@ def main():
                     help="start from an exported model folder's weights (read back from its ONNX graphs), fresh optimizer")
     ap.add_argument("--mix", type=int, default=0,
                     help="bidirectional mixer blocks over the video tokens after the projector (new ones start as identity)")
+    ap.add_argument("--motion", action="store_true",
+                    help="with --pool conv: add a 3-frame x 4x4-patch space-time merge to the 2x2 one (starts at zero)")
     ap.add_argument("--answer-power", type=float, default=0.0,
                     help="loss weight of an answer's tokens: len(answer)^-p (0: per token; 1: per answer)")
     ap.add_argument("--init-lm-only", action="store_true", help="with --init: take the language model only")
@@ -483,7 +491,7 @@ def main():
     if args.export_only and args.random:
         torch.manual_seed(SEED)
         tok = build_tokenizer()
-        model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix)
+        model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix, args.motion)
         export(model, tok, args.out)
         log("exported untrained weights")
         return

@@ -104,13 +104,23 @@ class Connector(nn.Module):
     all the video's tokens; their output projections start at zero, so a model extended with them starts out
     computing exactly what it computed without them."""
 
-    def __init__(self, mode="average", mix=0):
+    def __init__(self, mode="average", mix=0, motion=False):
         super().__init__()
         self.mode = mode
         width = V_DIM
+        self.motion = None
         if mode == "conv":
             width = H
             self.pool = nn.Conv2d(V_DIM, width, POOL, POOL)
+            if motion:
+                # a space-time merge added to the 2x2 one: 3 frames x 4x4 patches around each cell, stride 2 in
+                # space, every frame kept (Qwen2-VL merges 2 frames per token; here no frame is dropped). A cell's
+                # token then carries how the content under it moves, next to what it looks like, so the question
+                # path reads an object's motion where it reads its colour. Zero at the start: an extended model
+                # starts as the old one.
+                self.motion = nn.Conv3d(V_DIM, width, (3, 2 * POOL, 2 * POOL), (1, POOL, POOL), (1, 1, 1))
+                nn.init.zeros_(self.motion.weight)
+                nn.init.zeros_(self.motion.bias)
         self.frame_pos = nn.Parameter(torch.randn(NUM_FRAMES, 1, width) * 0.02)
         self.cell_pos = nn.Parameter(torch.randn(1, CELLS, width) * 0.02)
         self.ln = nn.LayerNorm(width)
@@ -126,7 +136,11 @@ class Connector(nn.Module):
         b, f = tokens.shape[:2]
         if self.mode == "conv":
             grid = tokens.reshape(b * f, GRID, GRID, V_DIM).permute(0, 3, 1, 2)
-            tokens = self.pool(grid).flatten(2).transpose(1, 2).reshape(b, f, CELLS, -1)
+            pooled = self.pool(grid).flatten(2).transpose(1, 2).reshape(b, f, CELLS, -1)
+            if self.motion is not None:
+                tube = tokens.reshape(b, f, GRID, GRID, V_DIM).permute(0, 4, 1, 2, 3)   # [b, 64, f, 8, 8]
+                pooled = pooled + self.motion(tube).flatten(3).permute(0, 2, 3, 1)        # [b, f, 16, H]
+            tokens = pooled
         x = tokens + self.frame_pos[:f] + self.cell_pos
         x = self.ln(x).reshape(b, f * CELLS, -1)
         x = self.fc2(F.gelu(self.fc1(x)))
@@ -136,9 +150,9 @@ class Connector(nn.Module):
 
 
 class TinyVideoVlm(nn.Module):
-    def __init__(self, vocab, mode="average", mix=0):
+    def __init__(self, vocab, mode="average", mix=0, motion=False):
         super().__init__()
-        self.connector = Connector(mode, mix)
+        self.connector = Connector(mode, mix, motion)
         self.embed_tokens = nn.Embedding(vocab, H)
         self.decoder = common.LlamaDecoder(vocab, H, LAYERS, HEADS, INTER, ROPE_THETA)  # as models/tiny-vlm's
 
