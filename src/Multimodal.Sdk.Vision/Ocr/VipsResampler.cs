@@ -86,24 +86,32 @@ internal static class VipsResampler
         return (canvas, 1.0 / shrink, left, top);
     }
 
+    // vips_reduce's set-up along one axis: the output size, the taps, their masks, the edge padding and the first
+    // output sample's position in the input.
+    private static (int Taps, short[][] Masks, int Pad, double Start) ReducePlan(int size, double shrink, out int outSize)
+    {
+        outSize = RoundUInt(size / shrink);
+        double extra = (outSize * shrink) - size;
+        int n = Points(shrink);
+        double offset = ((1 + extra) / 2.0) - 1;
+        return (n, ReduceMasks(n, shrink), (int)Math.Ceiling(n / 2.0) - 1, (0.5 * shrink) - 0.5 - offset);
+    }
+
+    // Which of the TransformScale + 1 precomputed masks a fractional input position uses (libvips rounds to the
+    // nearest 1/TransformScale).
+    private static int MaskIndex(double position) =>
+        ((((int)(position * TransformScale * 2)) & ((TransformScale * 2) - 1)) + 1) >> 1;
+
     private static byte[] ReduceV(ReadOnlySpan<byte> source, int width, int height, int channels, double shrink, out int outHeight)
     {
-        outHeight = RoundUInt(height / shrink);
-        double extra = (outHeight * shrink) - height;
-        int n = Points(shrink);
-        var masks = ReduceMasks(n, shrink);
-        double offset = ((1 + extra) / 2.0) - 1;
-        int pad = (int)Math.Ceiling(n / 2.0) - 1;
+        var (n, masks, pad, y) = ReducePlan(height, shrink, out outHeight);
         int stride = width * channels;
         var output = new byte[outHeight * stride];
         var rows = new int[n];
-        double y0 = (0.5 * shrink) - 0.5 - offset;
-        double y = y0;
         for (int oy = 0; oy < outHeight; oy++)
         {
             int py = (int)y;
-            int ty = ((((int)(y * TransformScale * 2)) & ((TransformScale * 2) - 1)) + 1) >> 1;
-            var k = masks[ty];
+            var k = masks[MaskIndex(y)];
             for (int i = 0; i < n; i++)
             {
                 rows[i] = Math.Clamp(py + i - pad, 0, height - 1) * stride;
@@ -129,23 +137,17 @@ internal static class VipsResampler
 
     private static byte[] ReduceH(ReadOnlySpan<byte> source, int width, int height, int channels, double shrink, out int outWidth)
     {
-        outWidth = RoundUInt(width / shrink);
-        double extra = (outWidth * shrink) - width;
-        int n = Points(shrink);
-        var masks = ReduceMasks(n, shrink);
-        double offset = ((1 + extra) / 2.0) - 1;
-        int pad = (int)Math.Ceiling(n / 2.0) - 1;
+        var (n, masks, pad, x0) = ReducePlan(width, shrink, out outWidth);
         var output = new byte[outWidth * height * channels];
         var columns = new int[n];
         for (int oy = 0; oy < height; oy++)
         {
             int row = oy * width * channels;
-            double x = (0.5 * shrink) - 0.5 - offset;
+            double x = x0;
             for (int ox = 0; ox < outWidth; ox++)
             {
                 int ix = (int)x;
-                int tx = ((((int)(x * TransformScale * 2)) & ((TransformScale * 2) - 1)) + 1) >> 1;
-                var k = masks[tx];
+                var k = masks[MaskIndex(x)];
                 for (int i = 0; i < n; i++)
                 {
                     columns[i] = row + (Math.Clamp(ix + i - pad, 0, width - 1) * channels);
@@ -187,7 +189,7 @@ internal static class VipsResampler
             double iy = (id * oy) - Idx + WindowOffset;
             double ix = (ia * 0) - Idx + WindowOffset;
             int fy = (int)iy;
-            var cy = BicubicMasks[(((int)(iy * TransformScale * 2) & ((TransformScale * 2) - 1)) + 1) >> 1];
+            var cy = BicubicMasks[MaskIndex(iy)];
             for (int j = 0; j < 4; j++)
             {
                 ys[j] = Math.Clamp(fy - 1 + j - (int)Embed, 0, height - 1) * stride;
@@ -196,7 +198,7 @@ internal static class VipsResampler
             for (int ox = 0; ox < outWidth; ox++)
             {
                 int fx = (int)ix;
-                var cx = BicubicMasks[(((int)(ix * TransformScale * 2) & ((TransformScale * 2) - 1)) + 1) >> 1];
+                var cx = BicubicMasks[MaskIndex(ix)];
                 for (int i = 0; i < 4; i++)
                 {
                     xs[i] = Math.Clamp(fx - 1 + i - (int)Embed, 0, width - 1) * channels;
