@@ -266,16 +266,10 @@ def _worker(rank, args, port):
         step, elapsed = st["step"], st["elapsed"]
         if rank == 0:
             log(f"resumed at step {step}")
-    elif args.init_folder:
-        # a run that continues an exported model (its weights read back from the ONNX graphs); new mixer blocks
-        # start as the identity
-        missing, unexpected = model.load_state_dict(V.weights_from_folder(args.init_folder), strict=False)
-        assert not unexpected and all(k.startswith(NEW_PARTS) for k in missing), (missing, unexpected)
-        if rank == 0:
-            log(f"initialised from {args.init_folder} ({len(missing)} new mixer tensors)")
-    elif args.init:
-        # a second phase: another run's weights, a fresh optimizer and schedule, other batches (--phase)
-        w = common.load_ckpt(args.init)[0]
+    elif args.init_folder or args.init:
+        # a later phase: an exported folder's weights (read back from its ONNX graphs) or another run's checkpoint,
+        # a fresh optimizer and schedule, other batches (--phase)
+        w = V.weights_from_folder(args.init_folder) if args.init_folder else common.load_ckpt(args.init)[0]
         if args.init_lm_only:   # the language model only (a run with another connector)
             w = {k: v for k, v in w.items() if not k.startswith("connector.")}
             w.update({k: v for k, v in model.state_dict().items() if k.startswith("connector.")})
@@ -283,7 +277,7 @@ def _worker(rank, args, port):
         missing, unexpected = model.load_state_dict(w, strict=False)
         assert not unexpected and all(k.startswith(NEW_PARTS) for k in missing), (missing, unexpected)
         if rank == 0:
-            log(f"initialised from {args.init}")
+            log(f"initialised from {args.init_folder or args.init} ({len(missing)} new tensors)")
     if rank == 0:
         log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
             f"{world_size} process(es)")
