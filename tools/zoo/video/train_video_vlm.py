@@ -248,6 +248,9 @@ def _worker(rank, args, port):
     global CKPT
     CKPT = args.ckpt
     torch.set_num_threads(args.threads)
+    # denormal floats (tiny gradients and optimizer moments late in training) take the slow path on x86: without
+    # flushing them to zero a step took 1.6x as long by step 1000 (0.38 -> 0.6 s on 2 quiet cores)
+    torch.set_flush_denormal(True)
     world_size = args.procs
     if world_size > 1:
         dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size)

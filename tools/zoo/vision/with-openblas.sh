@@ -12,4 +12,14 @@ if [ ! -e "$lib/libblas.so.3" ]; then
 fi
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+# OpenBLAS picks its kernels from the CPU model; this machine's virtual CPU ("Intel Xeon Processor") is not one it
+# knows, so it falls back to "Prescott" (SSE3): 19 GFLOPS on a 2892x128x128 sgemm, against 123 with the AVX-512
+# kernels the CPU has (6x; a video-model training step 3.1x faster). Name the core from the CPU's flags instead.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)"
+  case "$flags" in
+    *avx512f*avx512dq*avx512bw*avx512vl*) export OPENBLAS_CORETYPE=SkylakeX ;;
+    *avx2*) case "$flags" in *fma*) export OPENBLAS_CORETYPE=Haswell ;; esac ;;
+  esac
+fi
 exec "$@"
