@@ -259,7 +259,7 @@ def _worker(rank, args, port):
     toks = torch.from_numpy(toks)
     tok = build_tokenizer()
     packer = Packer(tok)
-    model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix, args.motion)
+    model = V.TinyVideoVlm(len(tok.vocab), args.pool, args.mix, args.motion)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -292,6 +292,7 @@ def _worker(rank, args, port):
     last = time.time()
     losses = []
     stop = min(args.steps, args.train_until or args.steps)
+    warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
     while step < stop:
         key = [SEED, step] if args.phase == 0 else [SEED, 1000 + args.phase, step]
         rng = np.random.default_rng(key)
@@ -304,7 +305,6 @@ def _worker(rank, args, port):
         mine = idx[rank::world_size]
         ids, tgt, pos, mask, wts = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q,
                                                 args.answer_power)
-        warm = min(200, args.steps // 10) if args.warmup is None else args.warmup
         for g in opt.param_groups:
             g["lr"] = common.lr_at(step, args.steps, args.lr, warm=warm)
         feats = model.connector(toks[torch.as_tensor(mine)].float())
@@ -344,10 +344,6 @@ KIND = {"average": "pooled", "conv": "grid"}
 
 
 NEW_PARTS = ("connector.mix.", "connector.motion.")
-
-
-def TinyVideoVlm(vocab, pool="average", mix=0, motion=False):
-    return V.TinyVideoVlm(vocab, pool, mix, motion)
 
 
 # ---------------------------------------------------------------- greedy decoding (PyTorch reference)
@@ -439,7 +435,7 @@ def load_model(path=CKPT):
     tok = build_tokenizer()
     w, meta = common.load_ckpt(path)
     a = meta.get("args", {})
-    model = TinyVideoVlm(len(tok.vocab), a.get("pool", "average"), a.get("mix", 0), a.get("motion", False))
+    model = V.TinyVideoVlm(len(tok.vocab), a.get("pool", "average"), a.get("mix", 0), a.get("motion", False))
     model.load_state_dict(w)
     return model.eval(), tok, meta
 
@@ -488,7 +484,7 @@ def main():
     if args.export_only and args.random:
         torch.manual_seed(SEED)
         tok = build_tokenizer()
-        model = TinyVideoVlm(len(tok.vocab), args.pool, args.mix, args.motion)
+        model = V.TinyVideoVlm(len(tok.vocab), args.pool, args.mix, args.motion)
         export(model, tok, args.out)
         log("exported untrained weights")
         return
