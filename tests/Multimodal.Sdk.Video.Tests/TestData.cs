@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 
 namespace Multimodal.Sdk.Video.Tests;
 
-/// <summary>The bundled models and a helper that runs ffmpeg / the zoo generator for the clips the tests make.</summary>
+/// <summary>The bundled models, and ffmpeg / the zoo generator run from the repository root for the clips the tests make.</summary>
 internal static class TestData
 {
     public static string Root { get; } = typeof(TestData).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -12,39 +11,11 @@ internal static class TestData
 
     public static string Model(string name) => Path.Combine(Root, "models", name);
 
-    /// <summary>Runs a program to completion; a failure throws with its stderr.</summary>
-    public static void Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = Root, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"The video tests need {program}: run tools/fetch-test-assets.sh (Debian: apt-get install ffmpeg python3-numpy python3-pil espeak-ng sox).", e);
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {stderr.Result}");
-            }
-        }
-    }
+    /// <summary>Runs a program to completion in the repository root; a failure throws with its stderr.</summary>
+    public static void Run(string program, params string[] args) => ToolRunner.Run(Root, program, args);
 
     /// <summary>ffmpeg with a lavfi source: <c>Ffmpeg("-f", "lavfi", "-i", ..., out)</c>.</summary>
-    public static void Ffmpeg(params string[] args) => Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", .. args]);
+    public static void Ffmpeg(params string[] args) => ToolRunner.Ffmpeg(args);
 }
 
 /// <summary>

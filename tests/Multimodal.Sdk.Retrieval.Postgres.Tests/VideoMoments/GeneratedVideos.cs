@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
+using Multimodal.Sdk.Video.Tests;
 
 namespace Multimodal.Sdk.Retrieval.Postgres.Tests.VideoMoments;
 
@@ -61,36 +61,6 @@ public sealed class GeneratedVideos : IDisposable
     private static void Make(string path, string colour, string visible)
     {
         string filter = string.Create(CultureInfo.InvariantCulture, $"drawbox=x=52:y=52:w=24:h=24:color={colour}:t=fill:enable='{visible}'");
-        Ffmpeg("-f", "lavfi", "-i", "color=c=0xF5F5F5:size=128x128:rate=8:duration=3", "-vf", filter, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18", path);
-    }
-
-    private static void Ffmpeg(params string[] args)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in (string[])["-hide_banner", "-loglevel", "error", "-y", .. args])
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("The video moment tests need ffmpeg: run tools/fetch-test-assets.sh (Debian: apt-get install ffmpeg).", e);
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"ffmpeg {string.Join(' ', args)} failed: {stderr.Result}");
-            }
-        }
+        ToolRunner.Ffmpeg("-f", "lavfi", "-i", "color=c=0xF5F5F5:size=128x128:rate=8:duration=3", "-vf", filter, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18", path);
     }
 }
