@@ -242,17 +242,7 @@ public sealed class EmbeddedRetrievalStore : IRetrievalStore
     public Task<RetrievalRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        EnsureMaps();
-        _state.EnterReadLock();
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return Task.FromResult(_ids!.TryGetValue(id, out int row) ? RecordAt(row) : null);
-        }
-        finally
-        {
-            _state.ExitReadLock();
-        }
+        return Task.FromResult(ReadRecords(() => _ids!.TryGetValue(id, out int row) ? RecordAt(row) : null));
     }
 
     /// <inheritdoc/>
@@ -260,11 +250,8 @@ public sealed class EmbeddedRetrievalStore : IRetrievalStore
     public Task<IReadOnlyList<RetrievalRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        EnsureMaps();
-        _state.EnterReadLock();
-        try
+        return Task.FromResult<IReadOnlyList<RetrievalRecord>>(ReadRecords(() =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var found = new List<RetrievalRecord>(ids.Count);
             foreach (string id in ids.Distinct(StringComparer.Ordinal))
             {
@@ -275,23 +262,16 @@ public sealed class EmbeddedRetrievalStore : IRetrievalStore
                 }
             }
 
-            return Task.FromResult<IReadOnlyList<RetrievalRecord>>(found);
-        }
-        finally
-        {
-            _state.ExitReadLock();
-        }
+            return found;
+        }));
     }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<RetrievalRecord>> GetByContentHashAsync(IReadOnlyCollection<string> contentHashes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contentHashes);
-        EnsureMaps();
-        _state.EnterReadLock();
-        try
+        return Task.FromResult<IReadOnlyList<RetrievalRecord>>(ReadRecords(() =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var found = new List<RetrievalRecord>();
             foreach (var hash in contentHashes.Distinct(StringComparer.Ordinal))
             {
@@ -309,7 +289,19 @@ public sealed class EmbeddedRetrievalStore : IRetrievalStore
                 }
             }
 
-            return Task.FromResult<IReadOnlyList<RetrievalRecord>>(found);
+            return found;
+        }));
+    }
+
+    /// <summary>Runs a read of records under the read lock, the id and hash maps built first; fails once the store is disposed.</summary>
+    private T ReadRecords<T>(Func<T> read)
+    {
+        EnsureMaps();
+        _state.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return read();
         }
         finally
         {
