@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -12,9 +11,6 @@ namespace Multimodal.Sdk.Speech.Tests.Parity;
 /// </summary>
 public sealed class HeldOutClips
 {
-    // Debian's python3 with numpy; override where the generator's python lives elsewhere.
-    private static readonly string Python = Environment.GetEnvironmentVariable("MULTIMODAL_ZOO_PYTHON") ?? "/usr/bin/python3";
-
     public HeldOutClips()
     {
         var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestData.Root, "tests", "Multimodal.Sdk.Speech.Tests", "Parity", "transformersjs-transcripts.json"))).RootElement;
@@ -65,7 +61,7 @@ public sealed class HeldOutClips
         foreach (var command in Generator.GetProperty("commands").EnumerateArray())
         {
             var args = command.EnumerateArray().Select(a => a.GetString()!.Replace("OUT", staging, StringComparison.Ordinal)).ToList();
-            Run(args);
+            ZooPython.Run(args);
         }
 
         if (Directory.Exists(Folder))
@@ -82,38 +78,6 @@ public sealed class HeldOutClips
         {
             // Another test process generated the same clips first; theirs are checked like ours would be.
             Directory.Delete(staging, recursive: true);
-        }
-    }
-
-    private static void Run(List<string> args)
-    {
-        var start = new ProcessStartInfo(Python) { WorkingDirectory = TestData.Root, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        const string Needs = "The transcript-parity test synthesises its clips with tools/zoo/speech.py; it needs Debian's python3 with numpy, "
-            + "espeak-ng and sox (apt-get install espeak-ng sox python3-numpy), or MULTIMODAL_ZOO_PYTHON naming a python with numpy.";
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}. {Needs}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"Could not start {Python} ({e.Message}). {Needs}", e);
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{Python} {string.Join(' ', args)} failed with exit code {process.ExitCode}: {stderr.Result.Trim()}\n{Needs}");
-            }
         }
     }
 

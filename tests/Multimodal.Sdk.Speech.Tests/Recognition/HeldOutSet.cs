@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -57,32 +56,7 @@ public sealed class HeldOutSet
         string[][] runs = [["--count", "120", "--out", "short"], ["--count", "30", "--nospeech", "--out", "nospeech"], ["--count", "4", "--long", "--out", "long"]];
         foreach (var run in runs)
         {
-            var start = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = TestData.Root, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in (string[])["tools/zoo/speech.py", "--seed", "9090", "--workers", "2", .. run[..^1], Path.Combine(Directory, run[^1])])
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException("The held-out proof set is regenerated with /usr/bin/python3 (numpy), espeak-ng and sox: apt-get install python3-numpy espeak-ng sox.", e);
-            }
-
-            using (process)
-            {
-                var stderr = process.StandardError.ReadToEndAsync();
-                process.StandardOutput.ReadToEnd();
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"tools/zoo/speech.py failed ({process.ExitCode}); it needs /usr/bin/python3 with numpy, espeak-ng and sox (apt-get install python3-numpy espeak-ng sox):\n{stderr.Result}");
-                }
-            }
+            ZooPython.Run(["tools/zoo/speech.py", "--seed", "9090", "--workers", "2", .. run[..^1], Path.Combine(Directory, run[^1])]);
         }
     }
 }
