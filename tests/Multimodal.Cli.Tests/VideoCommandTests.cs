@@ -54,6 +54,29 @@ public sealed class VideoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskAnswersWhenSomethingAppearsWithTheEventTimeInSeconds()
+    {
+        var run = await Mm.RunAsync("video", "ask", "--video", Clip, "--question", "how many shapes are there?", "when does the red square appear?", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["how many shapes are there?", "when does the red square appear?"], run.Results.Select(r => r.GetProperty("question").GetString()));
+        string answer = run.Results[1].GetProperty("answer").GetString()!;
+        Assert.True(double.TryParse(answer, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds), answer);
+        Assert.InRange(seconds, 0.75, 1.25);
+    }
+
+    [Fact]
+    public async Task FindAnswersWhenSomethingDisappearsWithAMomentStartingAtTheEvent()
+    {
+        string gone = Path.Combine(_dir, "gone.mp4");
+        Ffmpeg("-f", "lavfi", "-i", "color=c=white:s=96x96:r=8:d=2", "-vf", "drawbox=x=30:y=30:w=24:h=24:color=red:t=fill:enable='lt(t,1.25)'", "-pix_fmt", "yuv420p", gone);
+        var run = await Mm.RunAsync("video", "find", "--video", gone, "--text", "when does the red square disappear?", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var best = Assert.Single(run.Results).GetProperty("moments")[0];
+        Assert.InRange(best.GetProperty("start").GetDouble(), 1.0, 1.5);
+        Assert.InRange(best.GetProperty("end").GetDouble() - best.GetProperty("start").GetDouble(), 0.1, 0.15);
+    }
+
+    [Fact]
     public async Task FindPrintsMomentsWithStartEndAndScore()
     {
         var run = await Mm.RunAsync("video", "find", "--video", Clip, "--text", "when does the red square appear?", "--json");

@@ -69,10 +69,10 @@ public sealed record SegmentEmbedding(TimeSpan Start, TimeSpan End, ReadOnlyMemo
 /// <param name="Segments">The segment embeddings, in time order.</param>
 public sealed record VideoEmbedding(string Path, TimeSpan Duration, Embedding<float> Vector, IReadOnlyList<FrameEmbedding> Frames, IReadOnlyList<SegmentEmbedding> Segments);
 
-/// <summary>A stretch of video that matches a query.</summary>
-/// <param name="Start">The time of the first matching frame.</param>
-/// <param name="End">The time of the first frame after the match (or the video's end): for "when does X disappear?" the event time.</param>
-/// <param name="Score">The mean cosine similarity of the matching frames to the query.</param>
+/// <summary>A stretch of video that matches a query, or, for a question about an event ("when does X appear?"), the event.</summary>
+/// <param name="Start">The time of the first matching frame; for an event, the event time (the first frame that shows X, or no longer shows it).</param>
+/// <param name="End">The time of the first frame after the match (or the video's end); for an event, the next frame's time.</param>
+/// <param name="Score">The mean cosine similarity of the matching frames to the query (for an event, of the frames that show X beside it).</param>
 public sealed record VideoMoment(TimeSpan Start, TimeSpan End, float Score);
 
 /// <summary>Per-call settings of moment search.</summary>

@@ -67,9 +67,10 @@ public static partial class VideoEncoderExtensions
     }
 
     /// <summary>
-    /// Finds when something is visible: "red circle", or a question such as "when does the red circle appear?" (the
-    /// object is what is searched; for "appear" read each moment's start, for "disappear" its end). Every frame is
-    /// compared with the query by default.
+    /// Finds when something is visible ("red circle": the stretches that show it), or when it appears or disappears
+    /// ("when does the red circle appear?" / "... disappear?": the object is what is searched, and each moment is the
+    /// event itself, from the first frame that shows it, or no longer shows it, to the next frame; its start is the event
+    /// time). Every frame is compared with the query by default.
     /// </summary>
     /// <param name="encoder">The encoder.</param>
     /// <param name="path">The video file.</param>
@@ -115,7 +116,49 @@ public static partial class VideoEncoderExtensions
         }
 
         var moments = Moments(scores, i => video.Frames[i].Time, video.Duration);
+        if (EventOf(query) is { } kind)
+        {
+            // A question about an event gets the event itself: from the first frame that shows the change to the next frame.
+            moments = [.. moments.Select(m => EventMoment(kind == MomentEvent.Appear ? m.Start : m.End, m.Score, video))];
+        }
+
         return options?.MaxMoments is { } max ? [.. moments.Take(max)] : moments;
+    }
+
+    /// <summary>
+    /// Tells whether a query asks when something appears or disappears ("when does the red circle appear?"), which
+    /// moment search answers with the event's time.
+    /// </summary>
+    /// <param name="query">The query as the user wrote it.</param>
+    /// <returns><see langword="true"/> for a question about an appear or disappear event.</returns>
+    public static bool IsEventQuery(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return EventOf(query) is not null;
+    }
+
+    private enum MomentEvent
+    {
+        Appear,
+        Disappear,
+    }
+
+    private static MomentEvent? EventOf(string query)
+    {
+        var tail = EventTail().Match(query.Trim().ToLowerInvariant()).Groups[2].Value;
+        return tail switch
+        {
+            "appear" or "appears" or "show up" or "shows up" or "come into view" => MomentEvent.Appear,
+            "disappear" or "disappears" or "vanish" or "vanishes" or "leave" or "leaves" => MomentEvent.Disappear,
+            _ => null,
+        };
+    }
+
+    // The moment of an event at time t: [t, the next sampled frame's time), or [t, the video's end] at the last frame.
+    private static VideoMoment EventMoment(TimeSpan at, float score, VideoEmbedding video)
+    {
+        var next = video.Frames.Select(f => f.Time).Where(t => t > at).DefaultIfEmpty(video.Duration > at ? video.Duration : at).Min();
+        return new VideoMoment(at, next, score);
     }
 
     /// <summary>The object a moment question asks about: "when does the red circle appear?" -> "red circle".</summary>

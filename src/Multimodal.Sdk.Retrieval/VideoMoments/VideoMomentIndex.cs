@@ -111,8 +111,9 @@ public sealed class VideoMomentIndex
     }
 
     /// <summary>
-    /// Finds when something is visible in any of the indexed videos: "red circle", or "when does the red circle
-    /// appear?" (for "appear" read each moment's start, for "disappear" its end).
+    /// Finds when something is visible in any of the indexed videos ("red circle"), or when it appears or disappears
+    /// ("when does the red circle appear?": each moment is the event, its start the event time), as the one-video
+    /// search does.
     /// </summary>
     /// <param name="query">What to find.</param>
     /// <param name="options">How many moments and candidate frames; <see langword="null"/> for the defaults.</param>

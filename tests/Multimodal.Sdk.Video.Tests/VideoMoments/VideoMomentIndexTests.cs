@@ -55,7 +55,7 @@ public sealed class VideoMomentIndexTests(IndexedWorld indexed) : IClassFixture<
             var shows = world.Clips.Where(c => VideoWorld.Objects(c).Any(o => VideoWorld.Name(o) == VideoWorld.Name(obj))).Select(c => Path.GetFullPath(world.PathOf(c))).ToHashSet();
             var own = hits.FirstOrDefault(h => h.Video == path);
             double expected = obj.GetProperty("event_time").GetDouble();
-            if (!shows.Contains(hits[0].Video) || own is null || Math.Abs((kind == "appears" ? own.Start : own.End).TotalSeconds - expected) > 0.25)
+            if (!shows.Contains(hits[0].Video) || own is null || Math.Abs(own.Start.TotalSeconds - expected) > 0.25 || own.End - own.Start > TimeSpan.FromSeconds(0.126))
             {
                 misses.Add($"{clip.GetProperty("file")}: '{query}' expected {expected} s; got {string.Join(", ", hits.Take(5).Select(h => $"{Path.GetFileName(h.Video)} {h.Start.TotalSeconds}-{h.End.TotalSeconds} {h.Score:F2}"))}");
             }
