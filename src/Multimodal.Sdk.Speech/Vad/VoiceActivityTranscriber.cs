@@ -248,6 +248,10 @@ internal static class VoiceActivityTranscriber
     private static async Task<IReadOnlyList<SpeechSegment>> DecodeAsync(
         ISpeechRecognizer recognizer, AudioData chunk, TimeSpan start, SpeechRecognitionOptions decode, Run run, CancellationToken cancellationToken)
     {
+        // Every chunk is decoded with timestamps, asked for or not, as openai/whisper decodes every window: a packed chunk
+        // holds several utterances, and a window decoded without them may stop after the first (the zoo's tiny-whisper
+        // did on chunks shorter than a window, losing the rest of the chunk). Its segments are the model's timed ones.
+        decode.Timestamps = true;
         var result = await recognizer.TranscribeAsync(chunk, decode, cancellationToken).ConfigureAwait(false);
         if (run.Language is null && result.Segments.Count > 0)
         {
