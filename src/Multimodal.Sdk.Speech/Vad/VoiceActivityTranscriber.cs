@@ -60,7 +60,7 @@ internal static class VoiceActivityTranscriber
             throw new ArgumentOutOfRangeException(nameof(chunking), c.MaxChunkDuration, "VoiceActivityTranscriptionOptions.MaxChunkDuration must be positive.");
         }
 
-        c.Detection ??= new VoiceActivityOptions();
+        c.Detection ??= new VoiceActivityOptions { SpeechPadding = VoiceActivityTranscriptionOptions.DefaultSpeechPadding };
         c.Detection.MaxSpeechDuration ??= c.MaxChunkDuration;
         return c;
     }
