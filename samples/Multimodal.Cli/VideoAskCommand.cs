@@ -33,8 +33,9 @@ internal static class VideoAskCommand
             }
 
             var options = new VisualQaOptions { MaxNewTokens = parse.GetValue(maxTokens) };
-            string[] moments = [.. asked.Where(VideoEncoderExtensions.IsEventQuery)];
-            string[] others = [.. asked.Where(q => !VideoEncoderExtensions.IsEventQuery(q))];
+            var byKind = asked.ToLookup(VideoEncoderExtensions.IsEventQuery);
+            string[] moments = [.. byKind[true]];
+            string[] others = [.. byKind[false]];
             using var qa = others.Length > 0 ? new VideoQa(parse.GetValue(model) ?? io.BundledModel("tiny-video-vlm")) : null;
             using var encoder = moments.Length > 0 ? new ClipVideoEncoder(parse.GetValue(clip) ?? io.BundledModel("tiny-clip")) : null;
             return await Batch.RunAsync(io, parse.GetValue(json), files, "video", ["video", "question", "answer"], async (video, _) =>

@@ -84,7 +84,7 @@ internal static class VoiceActivityTranscriber
         ISpeechRecognizer recognizer, IVoiceActivityDetector detector, AudioData audio, SpeechRecognitionOptions? options, VoiceActivityTranscriptionOptions? chunking, Run run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var c = Resolve(chunking);
-        var decode = options?.Clone() ?? new SpeechRecognitionOptions();
+        var decode = ChunkDecoding(options);
         var regions = detector.DetectStreamingAsync(audio, c.Detection, cancellationToken);
         await foreach (var (start, end) in PackAsync(regions, c, cancellationToken).ConfigureAwait(false))
         {
@@ -120,7 +120,7 @@ internal static class VoiceActivityTranscriber
     {
         var c = Resolve(chunking);
         SpeechRegionTracker.Validate(c.Detection!);
-        var decode = options?.Clone() ?? new SpeechRecognitionOptions();
+        var decode = ChunkDecoding(options);
         int rate = reader.SampleRate;
         using var pass = detector.OpenPass(rate, c.Detection!);
         var window = new SampleWindow();
@@ -245,13 +245,19 @@ internal static class VoiceActivityTranscriber
 
     private static TimeSpan Time(long sample, int rate) => TimeSpan.FromTicks((long)Math.Round((double)sample * TimeSpan.TicksPerSecond / rate));
 
+    // Every chunk is decoded with timestamps, asked for or not, as openai/whisper decodes every window: a packed chunk
+    // holds several utterances, and a window decoded without them may stop after the first (the zoo's tiny-whisper did on
+    // chunks shorter than a window, losing the rest of the chunk). Its segments are the model's timed ones.
+    private static SpeechRecognitionOptions ChunkDecoding(SpeechRecognitionOptions? options)
+    {
+        var decode = options?.Clone() ?? new SpeechRecognitionOptions();
+        decode.Timestamps = true;
+        return decode;
+    }
+
     private static async Task<IReadOnlyList<SpeechSegment>> DecodeAsync(
         ISpeechRecognizer recognizer, AudioData chunk, TimeSpan start, SpeechRecognitionOptions decode, Run run, CancellationToken cancellationToken)
     {
-        // Every chunk is decoded with timestamps, asked for or not, as openai/whisper decodes every window: a packed chunk
-        // holds several utterances, and a window decoded without them may stop after the first (the zoo's tiny-whisper
-        // did on chunks shorter than a window, losing the rest of the chunk). Its segments are the model's timed ones.
-        decode.Timestamps = true;
         var result = await recognizer.TranscribeAsync(chunk, decode, cancellationToken).ConfigureAwait(false);
         if (run.Language is null && result.Segments.Count > 0)
         {
