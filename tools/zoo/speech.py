@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Synthesises clips of the speech world (shared/docs/zoo-worlds.md) with espeak-ng + sox.
 
-  /usr/bin/python3 tools/zoo/speech.py --seed S --count N --out DIR [--long | --nospeech]
+  /usr/bin/python3 tools/zoo/speech.py --seed S --count N --out DIR [--long [--speech-gaps] | --nospeech]
 
 Writes DIR/NNNNN.wav (16 kHz mono 16-bit) and DIR/labels.jsonl, one line per file:
   {"file", "language", "text", "translation", "duration", "segments": [{"start", "end", "text"}], ...}
 `translation` is the English text (equal to `text` for English clips). Short clips hold one
 utterance (segment times measured on the synthesised speech); --long files join 4..20 utterances
-(30..120 s) with pauses of 0.3..3 s and list one segment per utterance; --nospeech writes pure
+(30..120 s) with pauses of 0.3..3 s and list one segment per utterance (the pause follows espeak-ng's own trailing
+silence; --speech-gaps cuts each utterance to its speech first, so the pause is speech to speech); --nospeech writes pure
 noise or silence (language null, empty text, no segments). Clip i depends only on (seed, i, mode),
 so the output is the same whatever --workers is.
 """
@@ -57,7 +58,7 @@ def make_short(seed, i):
     return x, label
 
 
-def make_long(seed, i):
+def make_long(seed, i, speech_gaps=False):
     rng = rng_for(seed, i, "long")
     lang = "en" if rng.random() < 0.75 else "es"
     target = rng.uniform(30, 120)
@@ -74,7 +75,7 @@ def make_long(seed, i):
         speeches.append(sp)
         total += len(sp) / world.SR + 1.65
     while True:  # the estimate above uses the mean pause: recompose with one more utterance if short
-        x, bounds, kind, snr = world.compose_long(rng, speeches)
+        x, bounds, kind, snr = world.compose_long(rng, speeches, speech_gaps)
         if len(x) >= 30 * world.SR or len(utts) >= 20:
             break
         u = world.sample_utterance(rng, lang)
@@ -103,8 +104,8 @@ MAKERS = {"short": make_short, "long": make_long, "nospeech": make_nospeech}
 
 
 def job(args):
-    mode, seed, i, out = args
-    x, label = MAKERS[mode](seed, i)
+    mode, seed, i, out, speech_gaps = args
+    x, label = make_long(seed, i, speech_gaps) if mode == "long" else MAKERS[mode](seed, i)
     name = f"{mode[0]}{i:05d}.wav"
     write_wav(os.path.join(out, name), x)
     return {"file": name, **label}
@@ -118,11 +119,15 @@ def main():
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--long", action="store_true", help="long-form files (30..120 s, 4..20 utterances)")
     g.add_argument("--nospeech", action="store_true", help="pure noise or silence clips")
+    ap.add_argument("--speech-gaps", action="store_true",
+                    help="--long: measure each pause from one utterance's speech to the next (cut espeak-ng's silences)")
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
+    if a.speech_gaps and not a.long:
+        ap.error("--speech-gaps needs --long")
     mode = "long" if a.long else "nospeech" if a.nospeech else "short"
     os.makedirs(a.out, exist_ok=True)
-    jobs = [(mode, a.seed, i, a.out) for i in range(a.count)]
+    jobs = [(mode, a.seed, i, a.out, a.speech_gaps) for i in range(a.count)]
     if a.workers > 1:
         with Pool(a.workers) as p:
             labels = p.map(job, jobs, chunksize=4)

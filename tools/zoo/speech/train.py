@@ -5,7 +5,8 @@ long-form windows, no-speech clips, tasks and timestamps composed on the fly wit
       --out .zoo-data/speech/run --steps N
 
 Resumable: rerun the same command; it continues from OUT/ckpt.pt (model, optimizer, data RNG).
-The 2-core CPU recipe (stride-4 front end, wall-time schedule) is tools/zoo/speech/train_cpu.sh.
+The 2-core CPU recipe (stride-4 front end, wall-time schedule) is tools/zoo/speech/train_cpu.sh; fine-tuning the
+committed model (--init, weights recovered by from_onnx.py) is tools/zoo/speech/finetune_cpu.sh.
 """
 import argparse
 import json
@@ -39,21 +40,38 @@ def model_config(tk, d=128, enc_layers=2, dec_layers=2, heads=4, stride=2):
 
 
 class Data:
-    def __init__(self, pool_path, tk, seed):
+    def __init__(self, pool_path, tk, seed, rare_floor=0):
         z = np.load(pool_path)
         self.audio, self.offsets, self.lengths, self.bounds = z["audio"], z["offsets"], z["lengths"], z["bounds"]
         self.meta = [json.loads(m) for m in z["meta"]]
         self.by_lang = {l: [i for i, m in enumerate(self.meta) if m["language"] == l] for l in ("en", "es")}
+        self.cum = {l: self.rare_weights(ids, rare_floor) for l, ids in self.by_lang.items()}
         self.tk = tk
         self.rng = np.random.default_rng(seed)
+
+    def rare_weights(self, ids, floor):
+        """Cumulative sampling weights over one language's utterances, or None (uniform). With a floor, an utterance
+        whose rarest word is in fewer than `floor` utterances of the pool is drawn floor / count times as often
+        (at most 5x): `sixty` is only the timer's last value, 12 of 5,657 English utterances, and was heard as
+        `six`; every other word is in 44 or more."""
+        if not floor:
+            return None
+        count = {}
+        for i in ids:
+            for w in set(self.meta[i]["text"].split()):
+                count[w] = count.get(w, 0) + 1
+        w = [min(5.0, max(1.0, floor / min(count[x] for x in set(self.meta[i]["text"].split())))) for i in ids]
+        return np.cumsum(w)
 
     def utt(self, i):
         o = self.offsets[i]
         return self.audio[o:o + self.lengths[i]].astype(np.float32) / 32768.0
 
     def pick(self, lang):
-        ids = self.by_lang[lang]
-        return ids[self.rng.integers(len(ids))]
+        ids, cum = self.by_lang[lang], self.cum[lang]
+        if cum is None:
+            return ids[self.rng.integers(len(ids))]
+        return ids[min(int(np.searchsorted(cum, self.rng.random() * cum[-1], side="right")), len(ids) - 1)]
 
     def text(self, s):
         return self.tk.encode(" " + s)
@@ -94,7 +112,8 @@ class Data:
         r, tk = self.rng, self.tk
         lang = "en" if r.random() < 0.7 else "es"
         ids = [self.pick(lang) for _ in range(int(r.integers(3, 7)))]
-        x, bounds, _, _ = world.compose_long(r, [self.utt(i) for i in ids])
+        speech_gaps = self.speech_gaps > 0 and r.random() < self.speech_gaps
+        x, bounds, _, _ = world.compose_long(r, [self.utt(i) for i in ids], speech_gaps)
         u = r.random()
         if u < 0.25:
             ws = 0.0
@@ -137,6 +156,7 @@ class Data:
 
     mix = (0.64, 0.26, 0.10)  # shares of short clips, long-form windows and no-speech clips
     seek_tail = 0.04  # seconds of the previous utterance a long-form window may start with
+    speech_gaps = 0.0  # share of long-form windows whose pauses are measured speech to speech
 
     def example(self):
         u = self.rng.random()
@@ -212,6 +232,19 @@ def main():
     ap.add_argument("--snapshots-from", type=float, default=0.0,
                     help="from this fraction of the schedule on, keep each checkpoint's weights as OUT/snapNNNNN.pt "
                          "(for averaging afterwards with average.py; 0: off)")
+    ap.add_argument("--speech-gaps", type=float, default=0.0,
+                    help="share of long-form windows composed with pauses measured from one utterance's speech to the "
+                         "next (world.compose_long speech_gaps: down to 0.3 s of silence) instead of after espeak-ng's "
+                         "own trailing silence")
+    ap.add_argument("--rare-floor", type=int, default=0,
+                    help="draw utterances whose rarest word is in fewer than this many pool utterances more often "
+                         "(floor / count, at most 5x; 0: uniform)")
+    ap.add_argument("--init", default=None,
+                    help="start from these weights (a model.pt, e.g. from from_onnx.py) instead of random ones; "
+                         "ignored when OUT/ckpt.pt exists (resume)")
+    ap.add_argument("--ctc-weight", type=float, default=0.3,
+                    help="weight of the encoder CTC loss (its head is not exported, so --init starts it from random: "
+                         "use 0 there, or its first gradients swamp the clipped update)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--ckpt-every", type=int, default=500)
     ap.add_argument("--bench", type=int, default=0, help="time N steps and exit")
@@ -251,14 +284,21 @@ def main():
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         print(f"resumed at step {step}", flush=True)
+    elif a.init and not a.bench:
+        init = torch.load(a.init, map_location=dev)
+        if init["cfg"] != cfg:
+            sys.exit(f"--init {a.init}: its model configuration {init['cfg']} differs from this run's {cfg}")
+        model.load_state_dict(init["model"])
+        print(f"initialised from {a.init}", flush=True)
     # Polyak averaging: model.pt holds the average (what export and eval read), ckpt.pt both, to resume
     ema = None
     if a.ema:
         ema = {k: v.to(dev) for k, v in st.get("ema", model.state_dict()).items()}
         ema = {k: v.detach().clone() for k, v in ema.items()}
-    data = Data(a.pool, tk, a.seed)
+    data = Data(a.pool, tk, a.seed, a.rare_floor)
     data.mix = tuple(float(v) for v in a.mix.split(","))
     data.seek_tail = a.seek_tail
+    data.speech_gaps = a.speech_gaps
     if len(data.mix) != 3 or abs(sum(data.mix) - 1) > 1e-6:
         sys.exit(f"--mix needs three shares that sum to 1, got {a.mix}")
     extra = {"prefetch_factor": 4} if a.workers else {}
@@ -311,7 +351,7 @@ def main():
         w = m * torch.where(toks[:, 1:].reshape(-1) >= tk.timestamp_begin, a.ts_weight, 1.0)
         ce_train = (ce * w).sum() / w.sum()
         ce = (ce * m).sum() / m.sum()
-        sel = [j for j, c in enumerate(ctc) if c is not None]
+        sel = [j for j, c in enumerate(ctc) if c is not None] if a.ctc_weight else []
         loss = ce_train
         if sel:
             lp = F.log_softmax(ctc_head(enc[sel]).float(), dim=-1).transpose(0, 1)
@@ -319,7 +359,7 @@ def main():
             tl = torch.tensor([len(ctc[j]) for j in sel], dtype=torch.long, device=dev)
             il = torch.full((len(sel),), enc.shape[1], dtype=torch.long, device=dev)
             ctc_loss = F.ctc_loss(lp, tgt, il, tl, blank=len(tk.vocab), zero_infinity=True)
-            loss = ce_train + 0.3 * ctc_loss
+            loss = ce_train + a.ctc_weight * ctc_loss
         opt.zero_grad()
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, 1.0)

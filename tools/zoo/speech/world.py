@@ -162,8 +162,12 @@ def compose_short(rng, speech):
     return x, (len(lead) + a) / SR, (len(lead) + b) / SR, kind, snr
 
 
-def compose_long(rng, speeches):
+def compose_long(rng, speeches, speech_gaps=False):
     """Joins utterances with pauses of 0.3..3 s (plus edge silence) and noise over the whole file.
+    By default each utterance keeps espeak-ng's own leading and trailing silence (0.1-0.5 s), so the silence
+    between two utterances' speech is 0.5..3.5 s; with speech_gaps each is first cut to its speech (first to
+    last sample above the noise floor), so the pause is the silence from one utterance's speech to the next,
+    the reading of zoo-worlds.md under which pauses reach down to 0.3 s.
     Returns (audio, [(start_s, end_s)], noise kind, snr)."""
     parts, bounds, pos = [], [], 0
     lead = silence(rng)
@@ -175,6 +179,8 @@ def compose_long(rng, speeches):
             parts.append(p)
             pos += len(p)
         a, b = speech_bounds(sp)
+        if speech_gaps:
+            sp, a, b = sp[a:b], 0, b - a
         bounds.append((pos + a, pos + b))
         parts.append(sp)
         pos += len(sp)
