@@ -61,19 +61,30 @@ public sealed class HeldOutProofTests(HeldOutSet set, ITestOutputHelper output) 
         output.WriteLine($"held-out seed 9090, long files: {reference.Matched}/{reference.Utterances} utterances within 0.2 s with the defaults, {prompted.Matched}/{prompted.Utterances} with previous-text prompts (PyTorch {set.Reference.GetProperty("long_form_segments_within_0.2s").GetDouble():F4})");
         Assert.True(reference.Matched >= 0.9 * reference.Utterances, $"{reference.Matched} of {reference.Utterances} utterances have a segment within 0.2 s");
 
-        // docs/speech.md records 22 of 79 with prompts, the reason the default is off. Decoding is deterministic for this
+        // docs/speech.md records 18 of 79 with prompts, the reason the default is off. Decoding is deterministic for this
         // model (models/README.md), so only float rounding between machines can move a boundary case: +-3 utterances.
         Assert.Equal(reference.Utterances, prompted.Utterances);
-        Assert.True(prompted.Matched is >= 22 - 3 and <= 22 + 3, $"{prompted.Matched} of {prompted.Utterances} utterances within 0.2 s with previous-text prompts; docs/speech.md says 22 of 79: update it if the model changed");
+        Assert.True(prompted.Matched is >= 18 - 3 and <= 18 + 3, $"{prompted.Matched} of {prompted.Utterances} utterances within 0.2 s with previous-text prompts; docs/speech.md says 18 of 79: update it if the model changed");
         Assert.True(prompted.Matched < reference.Matched, $"prompted {prompted.Matched} is not worse than the defaults' {reference.Matched}: the default of ConditionOnPreviousText needs revisiting");
     }
 
-    private async Task<(int Matched, int Utterances)> MatchedShareAsync(SpeechRecognitionOptions options)
+    [Fact]
+    public async Task LongFormSegmentTimesHoldWhenPausesAreMeasuredSpeechToSpeech()
+    {
+        // The same kind of files with each 0.3..3 s pause counted from one utterance's speech to the next (zoo-worlds.md
+        // read literally; an outside checker generated them so): the model trained only on pauses that follow espeak-ng's
+        // own trailing silence timed 88% of such utterances in PyTorch, and lost words beside pauses under ~0.6 s.
+        var result = await MatchedShareAsync(new SpeechRecognitionOptions { Timestamps = true }, "long-gaps");
+        output.WriteLine($"held-out seed 9090, long files with speech-to-speech pauses: {result.Matched}/{result.Utterances} utterances within 0.2 s");
+        Assert.True(result.Matched >= 0.9 * result.Utterances, $"{result.Matched} of {result.Utterances} utterances have a segment within 0.2 s");
+    }
+
+    private async Task<(int Matched, int Utterances)> MatchedShareAsync(SpeechRecognitionOptions options, string part = "long")
     {
         int matched = 0, utterances = 0;
-        foreach (var label in set.Labels("long"))
+        foreach (var label in set.Labels(part))
         {
-            var result = await _recognizer.TranscribeAsync(set.Wav("long", label), options);
+            var result = await _recognizer.TranscribeAsync(set.Wav(part, label), options);
             var used = new HashSet<int>();
             foreach (var reference in label.GetProperty("segments").EnumerateArray())
             {

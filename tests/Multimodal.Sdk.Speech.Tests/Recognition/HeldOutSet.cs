@@ -53,7 +53,7 @@ public sealed class HeldOutSet
             System.IO.Directory.Delete(Directory, recursive: true);
         }
 
-        string[][] runs = [["--count", "120", "--out", "short"], ["--count", "30", "--nospeech", "--out", "nospeech"], ["--count", "4", "--long", "--out", "long"]];
+        string[][] runs = [["--count", "120", "--out", "short"], ["--count", "30", "--nospeech", "--out", "nospeech"], ["--count", "4", "--long", "--out", "long"], ["--count", "4", "--long", "--speech-gaps", "--out", "long-gaps"]];
         foreach (var run in runs)
         {
             ZooPython.Run(["tools/zoo/speech.py", "--seed", "9090", "--workers", "2", .. run[..^1], Path.Combine(Directory, run[^1])]);

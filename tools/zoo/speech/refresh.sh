@@ -27,6 +27,7 @@ gen() {  # seed dir: the short, no-speech and long-form sets eval.py reads
 }
 gen 4242 "$E" 400 100 20
 gen 9090 "$H" 120 30 4
+[ -e "$H/long-gaps/labels.jsonl" ] || $P tools/zoo/speech.py --seed 9090 --count 4 --long --speech-gaps --out "$H/long-gaps"
 echo "== export models/tiny-whisper from $ck"
 $P tools/zoo/speech/export.py --ckpt "$ck" --out models/tiny-whisper > "$R/export.log" 2>&1
 echo "== evaluations (logs in $R)"
