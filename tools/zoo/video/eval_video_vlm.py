@@ -34,10 +34,11 @@ from common import log, write_json  # noqa: E402
 HELDOUT_SEED = 1001
 
 
-def heldout_dir(count):
-    d = os.path.join(common.DATA, f"video-heldout-s{HELDOUT_SEED}-n{count}")
+def heldout_dir(count, same_shape=False):
+    d = os.path.join(common.DATA, f"video-heldout-s{HELDOUT_SEED}-n{count}" + ("-same-shape" if same_shape else ""))
     if not os.path.exists(os.path.join(d, "labels.jsonl")):
-        world.main(["--seed", str(HELDOUT_SEED), "--count", str(count), "--out", d, "--workers", "2"])
+        world.main(["--seed", str(HELDOUT_SEED), "--count", str(count), "--out", d, "--workers", "2"]
+                   + (["--same-shape"] if same_shape else []))
     return d
 
 
@@ -125,10 +126,14 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="only the first N held-out files")
     ap.add_argument("--torch-only", type=int, default=0, metavar="N",
                     help="only PyTorch on the first N held-out files (a progress check of a checkpoint, no ONNX)")
+    ap.add_argument("--same-shape", action="store_true",
+                    help="held-out clips of same-shape pairs, one still and one moving (world.py --same-shape)")
     args = ap.parse_args()
+    if args.same_shape and args.write:
+        ap.error("--write records the world's own held-out set; --same-shape is a side check")
     torch.set_num_threads(args.threads)
     t0 = time.time()
-    d = heldout_dir(args.count)
+    d = heldout_dir(args.count, args.same_shape)
     recs = [json.loads(line) for line in open(os.path.join(d, "labels.jsonl"), encoding="utf-8")]
     cache = d + "-pixel_values_videos.npy"
     if os.path.exists(cache):

@@ -102,12 +102,12 @@ def degrade(frames, rng):
 
 
 def _chunk(args):
-    seed, lo, hi, kind = args
+    seed, lo, hi, kind, same_shape = args
     torch.set_num_threads(1)
     enc = V.FrozenEncoder()
     px, recs = [], []
     for i in range(lo, hi):
-        frames, rec, _, _ = world.make_clip(seed, i, audio=False, only=V.sample_indices)
+        frames, rec, _, _ = world.make_clip(seed, i, audio=False, only=V.sample_indices, same_shape=same_shape)
         frames = degrade(frames, np.random.default_rng([seed, i, 7]))
         px.append(V.resize_frames(frames))
         recs.append({"qa": rec["qa"], "description": rec["description"], "objects": len(rec["objects"])})
@@ -121,32 +121,35 @@ def _chunk(args):
     return out.half().numpy(), recs
 
 
-def chunk_path(seed, lo, kind):
+def chunk_path(seed, lo, kind, same_shape=False):
+    if same_shape:
+        return os.path.join(DATA, f"s{seed}-{kind}-same-shape-{lo:06d}.npz")
     return os.path.join(DATA, f"s{seed}-{lo:06d}.npz" if kind == "pooled" else f"s{seed}-{kind}-{lo:06d}.npz")
 
 
-def dataset(seed, count, workers=2, kind="pooled"):
+def dataset(seed, count, workers=2, kind="pooled", same_shape=False):
     """(records, frozen tokens float16) of clips 0..count-1, cached per 500 clips: kind "pooled" [count, 8, 16, 64]
-    (2x2 average-pooled), "grid" [count, 8, 64, 64] (the whole 8x8 grid, for the learned "conv" pooling)."""
+    (2x2 average-pooled), "grid" [count, 8, 64, 64] (the whole 8x8 grid, for the learned "conv" pooling).
+    same_shape: world.make_clip's same-shape pairs instead of the world's own draw."""
     os.makedirs(DATA, exist_ok=True)
     todo = []
     for lo in range(0, count, CHUNK):
-        if not os.path.exists(chunk_path(seed, lo, kind)):
-            todo.append((seed, lo, lo + CHUNK, kind))
+        if not os.path.exists(chunk_path(seed, lo, kind, same_shape)):
+            todo.append((seed, lo, lo + CHUNK, kind, same_shape))
     if todo:
         log(f"rendering {len(todo)} chunks of seed {seed}")
         if workers > 1:
             import multiprocessing as mp
             with mp.Pool(workers) as pool:
-                for (s, lo, hi, k), (tk, recs) in zip(todo, pool.imap(_chunk, todo)):
-                    _save_chunk(chunk_path(s, lo, k), lo, tk, recs)
+                for (s, lo, hi, k, same), (tk, recs) in zip(todo, pool.imap(_chunk, todo)):
+                    _save_chunk(chunk_path(s, lo, k, same), lo, tk, recs)
         else:
             for job in todo:
                 tk, recs = _chunk(job)
-                _save_chunk(chunk_path(job[0], job[1], kind), job[1], tk, recs)
+                _save_chunk(chunk_path(job[0], job[1], kind, same_shape), job[1], tk, recs)
     toks, recs = [], []
     for lo in range(0, count, CHUNK):
-        with np.load(chunk_path(seed, lo, kind)) as z:
+        with np.load(chunk_path(seed, lo, kind, same_shape)) as z:
             toks.append(z["tokens"])
             recs += json.loads(str(z["recs"]))
     toks = np.concatenate(toks)[:count]
@@ -231,6 +234,8 @@ def train(args):
     """Runs the training (in --procs data-parallel processes, each with 1 thread: every step's batch is split between
     them and their gradients averaged, so the run is the same whatever the split) and returns the trained model."""
     dataset(TRAIN_SEED, args.clips, args.workers, KIND[args.pool])  # build the cache once, before the workers load it
+    if args.same_shape_clips:
+        dataset(TRAIN_SEED, args.same_shape_clips, args.workers, KIND[args.pool], same_shape=True)
     if args.procs > 1:
         import socket
         import torch.multiprocessing as mp
@@ -256,6 +261,10 @@ def _worker(rank, args, port):
         dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size)
     torch.manual_seed(SEED)
     recs, toks = dataset(TRAIN_SEED, args.clips, 1, KIND[args.pool])
+    n_base = len(recs)
+    if args.same_shape_clips:   # appended after the world's clips: indices n_base.. are the same-shape pairs
+        srecs, stoks = dataset(TRAIN_SEED, args.same_shape_clips, 1, KIND[args.pool], same_shape=True)
+        recs, toks = recs + srecs, np.concatenate([toks, stoks])
     toks = torch.from_numpy(toks)
     tok = build_tokenizer()
     packer = Packer(tok)
@@ -284,7 +293,7 @@ def _worker(rank, args, port):
     if rank == 0:
         log(f"params {common.count_params(model)}, {len(recs)} clips, {args.steps} steps of {args.batch} clips, "
             f"{world_size} process(es)")
-    counts = np.array([r["objects"] for r in recs])
+    counts = np.array([r["objects"] for r in recs[:n_base]])
     by_count = {n: np.flatnonzero(counts == n) for n in (1, 2)}
     params = [p for p in model.parameters()]
     model.train()
@@ -301,7 +310,10 @@ def _worker(rank, args, port):
             idx = np.where(two, by_count[2][rng.integers(0, len(by_count[2]), args.batch)],
                            by_count[1][rng.integers(0, len(by_count[1]), args.batch)])
         else:
-            idx = rng.integers(0, len(recs), args.batch)
+            idx = rng.integers(0, n_base, args.batch)
+        if args.same_shape_share:   # drawn after the step's other draws, so without it the batches are unchanged
+            same = rng.random(args.batch) < args.same_shape_share
+            idx = np.where(same, n_base + rng.integers(0, len(recs) - n_base, args.batch), idx)
         mine = idx[rank::world_size]
         ids, tgt, pos, mask, wts = packer.batch(recs, mine, np.random.default_rng(key + [rank]), args.max_q,
                                                 args.answer_power)
@@ -474,8 +486,14 @@ def main():
     ap.add_argument("--random", action="store_true", help="with --export-only: untrained weights (torch seed)")
     ap.add_argument("--two-share", type=float, default=0.0,
                     help="share of two-object clips in each step's batch (0: uniform over the clips, ~35%%)")
+    ap.add_argument("--same-shape-clips", type=int, default=0,
+                    help="also cache this many same-shape pair clips (world.make_clip same_shape: one still, one moving)")
+    ap.add_argument("--same-shape-share", type=float, default=0.0,
+                    help="share of each step's clips taken from the same-shape pairs (needs --same-shape-clips)")
     ap.add_argument("--val", type=int, default=300, help="clips of seed 1 checked after training (in memory)")
     args = ap.parse_args()
+    if args.same_shape_share and not args.same_shape_clips:
+        ap.error("--same-shape-share needs --same-shape-clips")
     CKPT = args.ckpt
     torch.set_num_threads(args.threads)
     if args.data_only:

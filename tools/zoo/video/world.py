@@ -66,11 +66,13 @@ def _frange(rng, lo, hi):
     return float(rng.uniform(lo, hi))
 
 
-def _sample_object(rng, w, h, n_frames, allowed, taken):
-    """Shape, colour, size, motion and a per-frame top-left track (floats) of one object."""
+def _sample_object(rng, w, h, n_frames, allowed, taken, shape=None, motion=None):
+    """Shape, colour, size, motion and a per-frame top-left track (floats) of one object; `shape` / `motion` ("still"
+    or "moving") given fix them (and draw nothing for them)."""
     mn = min(w, h)
+    fixed_shape = shape
     while True:
-        shape = shapes.SHAPES[int(rng.integers(len(shapes.SHAPES)))]
+        shape = fixed_shape or shapes.SHAPES[int(rng.integers(len(shapes.SHAPES)))]
         colour = allowed[int(rng.integers(len(allowed)))]
         if (shape, colour) not in taken:  # two objects never share both colour and shape
             break
@@ -79,7 +81,10 @@ def _sample_object(rng, w, h, n_frames, allowed, taken):
     side = 0.15 * mn + 2 + _frange(rng, 0.0, 1.0) * (0.10 * mn - 2)
     angle = _frange(rng, -15, 15) if shape in ("square", "cross") else 0.0
     rgb = tuple(int(np.clip(v + rng.integers(-20, 21), 0, 255)) for v in shapes.COLOURS[colour])
-    motion = "still" if rng.random() < STILL_PROB else MOTIONS[1 + int(rng.integers(4))]
+    if motion is None:
+        motion = "still" if rng.random() < STILL_PROB else MOTIONS[1 + int(rng.integers(4))]
+    elif motion == "moving":
+        motion = MOTIONS[1 + int(rng.integers(4))]
     lo_x, hi_x = shapes.MARGIN, w - shapes.MARGIN - side
     lo_y, hi_y = shapes.MARGIN, h - shapes.MARGIN - side
     t = np.arange(n_frames) / (n_frames - 1)
@@ -110,16 +115,22 @@ def _centre_x(o, f):
     return o["_xs"][f] + o["_side"] / 2
 
 
-def _scene(rng, n_frames):
-    """Background and objects of a clip (rejection sampling until the world's constraints hold)."""
+def _scene(rng, n_frames, same_shape=False):
+    """Background and objects of a clip (rejection sampling until the world's constraints hold). same_shape: always
+    two objects of one shape (colours differ), one still and one moving (the pairs whose motion a model must bind to
+    the right colour: an outside checker found them answered at chance)."""
     while True:
         w, h = 2 * int(rng.integers(48, 97)), 2 * int(rng.integers(48, 97))
         bg = shapes.BACKGROUNDS[int(rng.integers(len(shapes.BACKGROUNDS)))]
         allowed = [c for c in shapes.COLOUR_NAMES if c != shapes.BG_FORBIDDEN[bg]]
-        n = 2 if rng.random() < 0.5 else 1
+        n = 2 if same_shape or rng.random() < 0.5 else 1
         objs = []
-        for _ in range(n):
-            objs.append(_sample_object(rng, w, h, n_frames, allowed, {(o["shape"], o["colour"]) for o in objs}))
+        first_still = same_shape and rng.random() < 0.5
+        for k in range(n):
+            fixed = {}
+            if same_shape:
+                fixed = {"shape": objs[0]["shape"] if objs else None, "motion": "still" if (k == 0) == first_still else "moving"}
+            objs.append(_sample_object(rng, w, h, n_frames, allowed, {(o["shape"], o["colour"]) for o in objs}, **fixed))
         if n == 2:
             a, b = objs
             if any(_overlap(a, b, f) for f in range(n_frames)):
@@ -245,16 +256,17 @@ def _audio(seed, index, duration):
     return speech.to_int16(x), u["text"]
 
 
-def make_clip(seed, index, audio=True, only=None):
+def make_clip(seed, index, audio=True, only=None, same_shape=False):
     """(frames uint8 [n, h, w, 3], record without `file`, audio int16 or None, encoding {container, crf, has_audio}).
     With audio=False the utterance is not synthesised (audio None, `audio_text` null): the frames and the record's
     visual fields are identical either way. `only` (frame indices, or a function of the frame count returning them;
     for training) renders just those frames, the
-    same pixels as in the full clip; the record's `boxes` then list those frames only."""
+    same pixels as in the full clip; the record's `boxes` then list those frames only. same_shape: see _scene (another
+    world's draw: clip i differs from the default clip i)."""
     rng = np.random.default_rng([seed, index, 0])
     n_frames = int(rng.integers(MIN_FRAMES, MAX_FRAMES + 1))
     duration = n_frames / FPS
-    w, h, bg, objs = _scene(rng, n_frames)
+    w, h, bg, objs = _scene(rng, n_frames, same_shape)
     if callable(only):
         only = only(n_frames)
     frames = _render(rng, w, h, bg, objs, n_frames, [seed, index, 2], only)
@@ -313,8 +325,8 @@ def encode(path, frames, track, container, crf):
 
 
 def _job(args):
-    seed, i, out, no_encode = args
-    frames, rec, track, enc = make_clip(seed, i, audio=not no_encode)
+    seed, i, out, no_encode, same_shape = args
+    frames, rec, track, enc = make_clip(seed, i, audio=not no_encode, same_shape=same_shape)
     if no_encode:
         name = f"{i:06d}.npy"
         np.save(os.path.join(out, name), frames)
@@ -333,9 +345,11 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-encode", action="store_true",
                     help="write the rendered frames as .npy (no ffmpeg, no audio) instead of MP4/WebM files")
+    ap.add_argument("--same-shape", action="store_true",
+                    help="every clip two objects of one shape, one still and one moving (a training / check subset)")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    jobs = [(args.seed, i, args.out, args.no_encode) for i in range(args.start, args.start + args.count)]
+    jobs = [(args.seed, i, args.out, args.no_encode, args.same_shape) for i in range(args.start, args.start + args.count)]
     if args.workers > 1:
         from multiprocessing import Pool
         with Pool(args.workers) as p:
