@@ -22,14 +22,20 @@ internal static class TestData
 /// Clips of the zoo's video world (tools/zoo/video/world.py, seed 4242), generated once per run into
 /// <c>.zoo-data/video-tests</c>, with their labels: the ground truth the meaning checks compare with.
 /// </summary>
-public sealed class VideoWorld
+public class VideoWorld
 {
     public const int Seed = 4242;
     public const int Count = 16;
 
     public VideoWorld()
+        : this(Seed, Count, [])
     {
-        Directory = Path.Combine(TestData.Root, ".zoo-data", $"video-tests-{Seed}-{Count}");
+    }
+
+    protected VideoWorld(int seed, int count, string[] generatorOptions)
+    {
+        string variant = string.Concat(generatorOptions.Select(o => o.Replace("--", "-", StringComparison.Ordinal)));
+        Directory = Path.Combine(TestData.Root, ".zoo-data", $"video-tests-{seed}-{count}{variant}");
         string labels = Path.Combine(Directory, "labels.jsonl");
         if (!File.Exists(labels))
         {
@@ -39,7 +45,7 @@ public sealed class VideoWorld
                 System.IO.Directory.Delete(scratch, recursive: true);
             }
 
-            TestData.Run("/usr/bin/python3", "tools/zoo/video/world.py", "--seed", Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--workers", "2", "--out", scratch);
+            TestData.Run("/usr/bin/python3", ["tools/zoo/video/world.py", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--workers", "2", "--out", scratch, .. generatorOptions]);
             System.IO.Directory.Move(scratch, Directory);
         }
 
@@ -56,6 +62,12 @@ public sealed class VideoWorld
 
     public static string Name(JsonElement obj) => $"{obj.GetProperty("colour").GetString()} {obj.GetProperty("shape").GetString()}";
 }
+
+/// <summary>
+/// Clips of two objects of one shape, one still and one moving (world.py --same-shape, seed 4343): the pairs whose
+/// motion a model can give to the wrong object when only the colour tells them apart.
+/// </summary>
+public sealed class SameShapeVideoWorld() : VideoWorld(4343, 16, ["--same-shape"]);
 
 /// <summary>Edge-case clips made with ffmpeg's lavfi sources in a temporary folder: containers, rotation, audio, damage.</summary>
 public sealed class EdgeClips : IDisposable

@@ -180,16 +180,20 @@ def main():
     # lists them; the card adds their times up
     previous, m0 = [], None
     init = meta.get("args", {}).get("init")
-    if init and os.path.exists(init + ".json"):
-        with open(init + ".json") as f:
+    step_init = init
+    while step_init and os.path.exists(step_init + ".json"):   # a fine-tune of a fine-tune: follow the chain
+        with open(step_init + ".json") as f:
             m0 = json.load(f)
-        previous.append({"checkpoint": os.path.basename(init), "pool": m0["args"].get("pool", "average"),
+        previous.append({"checkpoint": os.path.basename(step_init), "pool": m0["args"].get("pool", "average"),
                          "init_folder": m0["args"].get("init_folder") or None,
                          "mixer_layers": m0["args"].get("mix", 0), "motion_merge": m0["args"].get("motion", False),
                          "answer_loss_power": m0["args"].get("answer_power", 0.0),
                          "two_object_share": m0["args"].get("two_share") or None, "lr": m0["args"].get("lr"),
+                         "same_shape_clips": m0["args"].get("same_shape_clips") or None,
+                         "same_shape_share": m0["args"].get("same_shape_share") or None,
                          "clips": m0["args"]["clips"], "steps": m0["step"], "clips_per_step": m0["args"]["batch"],
                          "seconds": round(m0["elapsed"])})
+        step_init = m0["args"].get("init")
     init_folder = meta.get("args", {}).get("init_folder") or (m0 or {}).get("args", {}).get("init_folder")
     if init_folder and os.path.exists(os.path.join(init_folder, "eval.json")):
         with open(os.path.join(init_folder, "eval.json"), encoding="utf-8") as f:
@@ -212,6 +216,8 @@ def main():
                   "motion_merge": meta["args"].get("motion", False),
                   "answer_loss_power": meta["args"].get("answer_power", 0.0),
                   "two_object_share": meta["args"].get("two_share") or None, "lr": meta["args"].get("lr"),
+                  "same_shape_clips": meta["args"].get("same_shape_clips") or None,
+                  "same_shape_share": meta["args"].get("same_shape_share") or None,
                   "seconds": round(meta["elapsed"]), "device": meta.get("device", "cpu")},
         "previous_runs": previous,
         "train_seconds_all_runs": round(meta["elapsed"]) + sum(r.get("seconds", 0) for r in previous),
