@@ -48,6 +48,18 @@ def same_tokenizer(tok, name):
         raise SystemExit(f"the rebuilt {name} tokenizer differs from models/{name}/tokenizer.json: wrong --zoo-data?")
 
 
+def tokenizer_records(zoo_data):
+    """The first 5,000 training records, which the tokenizers read: any cached default set of the training seed holds
+    them (a count is a prefix of the 30,000; a fine-tune caches fewer)."""
+    import re
+    pat = re.compile(rf"train-s{common.TRAIN_SEED}-n(\d+)\.jsonl")
+    counts = sorted((int(m.group(1)) for m in map(pat.fullmatch, os.listdir(zoo_data)) if m), reverse=True)
+    if not counts or counts[0] < 5000:
+        raise SystemExit(f"no cached training set of seed {common.TRAIN_SEED} with 5,000 records in {zoo_data}")
+    with open(os.path.join(zoo_data, f"train-s{common.TRAIN_SEED}-n{counts[0]}.jsonl"), encoding="utf-8") as f:
+        return [json.loads(line) for _, line in zip(range(5000), f)]
+
+
 def images(folder, recs):
     """uint8 [N, 64, 64, 3] per preprocessing kind, as common._chunk makes them (Pillow on the decoded file)."""
     out = {k: np.empty((len(recs), 64, 64, 3), np.uint8) for k in common.KINDS}
@@ -121,8 +133,7 @@ def main():
     torch.set_num_threads(1)
     with open(os.path.join(args.folder, "labels.jsonl"), encoding="utf-8") as f:
         recs = [json.loads(line) for line in f if line.strip()]
-    with open(os.path.join(args.zoo_data, f"train-s{common.TRAIN_SEED}-n{common.TRAIN_COUNT}.jsonl"), encoding="utf-8") as f:
-        train_recs = [json.loads(line) for _, line in zip(range(5000), f)]  # the tokenizers read recs[:5000]
+    train_recs = tokenizer_records(args.zoo_data)
     arrs = images(args.folder, recs)
     only = set(args.only or ["clip", "captioner", "vlm"])
     base = {}

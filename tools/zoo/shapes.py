@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Shapes world generator (see shared/docs/zoo-worlds.md, "Shapes world").
 
-    /usr/bin/python3 tools/zoo/shapes.py --seed S --count N --out DIR
+    /usr/bin/python3 tools/zoo/shapes.py --seed S --count N --out DIR [--variety]
 
 writes DIR/<index>.png|.jpg and DIR/labels.jsonl, one JSON line per image:
 {"file", "width", "height", "caption", "objects": [{"shape", "colour", "size", "bbox": [x0,y0,x1,y1]}],
@@ -9,6 +9,11 @@ writes DIR/<index>.png|.jpg and DIR/labels.jsonl, one JSON line per image:
 
 Image i depends only on (seed, i), so any prefix of a larger set is the smaller set and
 generation can be split across processes (--start) without changing a single byte.
+
+--variety draws what the spec allows but the default never draws: cross arm widths 0.15..0.45 of the side (the
+default is 1/3), star inner/outer radius ratios 0.35..0.6 (default 0.4), and the gray background twice as often as
+each other one (an outside check found gray the hardest). It is opt-in so that the default bytes, whose SHA-256s
+tests pin, stay as they are.
 """
 import argparse
 import io
@@ -40,6 +45,12 @@ BG_FORBIDDEN = {"white": "white", "black": "black", "gray": None, "noise": "whit
 SUPERSAMPLE = 4  # shapes are rasterised at 4x and box-filtered down: anti-aliased edges
 MARGIN = 4       # minimum distance of any object pixel from the canvas edge
 GAP = 2          # minimum distance between the bounding boxes of two objects
+CROSS_ARM = 1.0 / 3.0  # default arm half-width relative to the arm length (= arm width / side)
+STAR_INNER = 0.4       # default inner/outer radius ratio of the star
+# --variety: ranges of the same two parameters, and background weights (gray doubled)
+VARIETY_ARM = (0.15, 0.45)
+VARIETY_INNER = (0.35, 0.6)
+VARIETY_BG_WEIGHTS = (0.2, 0.2, 0.4, 0.2)
 
 
 def star_points(cx, cy, r_out, r_in):
@@ -51,18 +62,18 @@ def star_points(cx, cy, r_out, r_in):
     return pts
 
 
-def shape_polygon(shape, angle_deg):
+def shape_polygon(shape, angle_deg, arm=CROSS_ARM, inner=STAR_INNER):
     """Unit outline centred on (0,0) before scaling; None for the circle."""
     if shape == "square":
         pts = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
     elif shape == "cross":
-        t = 1.0 / 3.0  # arm half-width relative to the arm length
+        t = arm  # arm half-width relative to the arm length
         pts = [(-t, -1), (t, -1), (t, -t), (1, -t), (1, t), (t, t), (t, 1), (-t, 1),
                (-t, t), (-1, t), (-1, -t), (-t, -t)]
     elif shape == "triangle":
         pts = [(0, -1), (1, 1), (-1, 1)]  # isosceles, pointing up, as wide as high
     elif shape == "star":
-        pts = star_points(0.0, 0.0, 1.0, 0.4)
+        pts = star_points(0.0, 0.0, 1.0, inner)
     else:
         return None
     if angle_deg:
@@ -97,7 +108,8 @@ def draw_object(canvas, rng, obj):
     if obj["shape"] == "circle":
         d.ellipse([lx, ly, lx + side * S, ly + side * S], fill=255)
     else:
-        pts = fit_polygon(shape_polygon(obj["shape"], obj["_angle"]), lx, ly, side * S)
+        poly = shape_polygon(obj["shape"], obj["_angle"], obj.get("_arm", CROSS_ARM), obj.get("_inner", STAR_INNER))
+        pts = fit_polygon(poly, lx, ly, side * S)
         d.polygon(pts, fill=255)
     mask = mask.resize((bw, bh), Image.BOX)
     m = np.asarray(mask, dtype=np.float32)[..., None] / 255.0
@@ -167,11 +179,14 @@ def place(rng, w, h, side, others):
     return None
 
 
-def make_image(seed, index, two_prob=0.5):
+def make_image(seed, index, two_prob=0.5, variety=False):
     rng = np.random.default_rng([seed, index])
     while True:
         w, h = int(rng.integers(96, 321)), int(rng.integers(96, 321))
-        bg = BACKGROUNDS[int(rng.integers(len(BACKGROUNDS)))]
+        if variety:  # every extra draw sits behind the flag: the default sequence of draws is unchanged
+            bg = BACKGROUNDS[int(rng.choice(len(BACKGROUNDS), p=VARIETY_BG_WEIGHTS))]
+        else:
+            bg = BACKGROUNDS[int(rng.integers(len(BACKGROUNDS)))]
         n = 2 if rng.random() < two_prob else 1
         allowed = [c for c in COLOUR_NAMES if c != BG_FORBIDDEN[bg]]
         mn = min(w, h)
@@ -182,6 +197,11 @@ def make_image(seed, index, two_prob=0.5):
             shape = SHAPES[int(rng.integers(len(SHAPES)))]
             colour = allowed[int(rng.integers(len(allowed)))]
             angle = float(rng.uniform(-15, 15)) if shape in ("square", "cross") else 0.0
+            geometry = {}
+            if variety and shape == "cross":
+                geometry["_arm"] = float(rng.uniform(*VARIETY_ARM))
+            if variety and shape == "star":
+                geometry["_inner"] = float(rng.uniform(*VARIETY_INNER))
             # a rotated square/cross is drawn inside the same box, so its tight box stays within
             side = frac * mn
             pos = place(rng, w, h, side, boxes)
@@ -190,7 +210,7 @@ def make_image(seed, index, two_prob=0.5):
             rgb = tuple(int(np.clip(v + rng.integers(-20, 21), 0, 255)) for v in COLOURS[colour])
             boxes.append((pos[0], pos[1], side))
             objects.append({"shape": shape, "colour": colour, "size": size,
-                            "_x0": pos[0], "_y0": pos[1], "_side": side, "_angle": angle, "_rgb": rgb})
+                            "_x0": pos[0], "_y0": pos[1], "_side": side, "_angle": angle, "_rgb": rgb, **geometry})
         if len(objects) == n:
             break
     if bg == "noise":
@@ -230,12 +250,14 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--start", type=int, default=0, help="first index (for splitting work)")
     ap.add_argument("--two-prob", type=float, default=0.5, help="probability of a two-object image")
+    ap.add_argument("--variety", action="store_true",
+                    help="cross arm widths 0.15..0.45, star inner ratios 0.35..0.6, gray background weighted 2x")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     name = "labels.jsonl" if args.start == 0 else f"labels.{args.start}.jsonl"
     with open(os.path.join(args.out, name), "w", encoding="utf-8") as f:
         for i in range(args.start, args.start + args.count):
-            img, fmt, ext, quality, rec = make_image(args.seed, i, args.two_prob)
+            img, fmt, ext, quality, rec = make_image(args.seed, i, args.two_prob, args.variety)
             fname = f"{i:06d}.{ext}"
             buf = io.BytesIO()
             if fmt == "JPEG":

@@ -71,10 +71,10 @@ def _preprocess_all(img):
 
 def _chunk(args):
     import io
-    seed, lo, hi = args
+    seed, lo, hi, variety = args
     recs, arrs = [], {k: np.empty((hi - lo, 64, 64, 3), np.uint8) for k in KINDS}
     for j, i in enumerate(range(lo, hi)):
-        img, fmt, ext, quality, rec = shapes.make_image(seed, i)
+        img, fmt, ext, quality, rec = shapes.make_image(seed, i, variety=variety)
         if fmt == "JPEG":  # what a reader of the saved file sees; PNG is lossless
             buf = io.BytesIO()
             img.save(buf, fmt, quality=quality)
@@ -85,18 +85,18 @@ def _chunk(args):
     return recs, arrs
 
 
-def dataset(name, seed, count, workers=2):
+def dataset(name, seed, count, workers=2, variety=False):
     """(records, {kind: uint8 [N, 64, 64, 3]}) of the shapes world, generated in memory and cached
-    in .zoo-data (the pixels are exactly those of the files shapes.py would write)."""
-    base = os.path.join(DATA, f"{name}-s{seed}-n{count}")
+    in .zoo-data (the pixels are exactly those of the files shapes.py [--variety] would write)."""
+    base = os.path.join(DATA, f"{name}-s{seed}-n{count}" + ("-variety" if variety else ""))
     if os.path.exists(base + ".jsonl"):
         with open(base + ".jsonl", encoding="utf-8") as f:
             recs = [json.loads(line) for line in f]
         return recs, {k: np.load(f"{base}-{k}.npy") for k in KINDS}
-    log(f"building {name}: seed {seed} count {count}")
+    log(f"building {name}: seed {seed} count {count}{' variety' if variety else ''}")
     os.makedirs(DATA, exist_ok=True)
     step = 500
-    jobs = [(seed, lo, min(count, lo + step)) for lo in range(0, count, step)]
+    jobs = [(seed, lo, min(count, lo + step), variety) for lo in range(0, count, step)]
     if workers > 1:
         import multiprocessing as mp
         with mp.Pool(workers) as pool:

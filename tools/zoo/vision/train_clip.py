@@ -4,6 +4,10 @@
     nice -n 5 /usr/bin/python3 tools/zoo/vision/train_clip.py [--steps N] [--export-only]
 
 Resumable: the checkpoint in .zoo-data/tiny-clip.pt is written every 200 steps.
+
+Fine-tune (finetune_clip.sh): --init CKPT starts from a whole model (from_onnx.py recovers the committed one) and
+freezes its ViT as it is, --variety-count N adds N images of `shapes.py --variety` (seed --variety-seed) to the
+first --train-count default images, --out DIR exports elsewhere than models/tiny-clip (to compare before landing).
 """
 import argparse
 import os
@@ -155,12 +159,26 @@ def train(args):
     torch.manual_seed(SEED)
     random.seed(SEED)
     np.random.seed(SEED)
-    recs, arrs = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT, args.workers)
+    recs, arrs = common.dataset("train", common.TRAIN_SEED, args.train_count, args.workers)
+    tok = build_tokenizer(recs)  # from the default images' first captions, whatever is mixed in after them
+    if args.variety_count:
+        vrecs, varrs = common.dataset("train", args.variety_seed, args.variety_count, args.workers, variety=True)
+        recs = recs + vrecs
+        arrs = {KIND: np.concatenate([arrs[KIND], varrs[KIND]])}
+        log(f"{args.train_count} default + {args.variety_count} --variety images")
     dev = torch.device(args.device)
     imgs = common.DeviceImages(arrs[KIND], MEAN, STD, dev)
-    tok = build_tokenizer(recs)
-    model = TinyClip(len(tok.vocab) + 2, common.stem_of(common.load_ckpt(args.encoder_init)[0])).to(dev)
-    common.freeze_captioner_vit(model.vision, args.encoder_init)
+    if args.init:
+        weights, meta = common.load_ckpt(args.init)
+        model = TinyClip(len(tok.vocab) + 2, common.stem_of(weights))
+        model.load_state_dict(weights)
+        model = model.to(dev)
+        for p in model.vision.parameters():  # the captioner's encoder ViT, as the init holds it
+            p.requires_grad_(False)
+        log(f"initialised from {args.init} ({meta.get('args', {}).get('recovered_from', meta.get('step'))}), ViT frozen")
+    else:
+        model = TinyClip(len(tok.vocab) + 2, common.stem_of(common.load_ckpt(args.encoder_init)[0])).to(dev)
+        common.freeze_captioner_vit(model.vision, args.encoder_init)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -195,7 +213,7 @@ def train(args):
         # with --minutes the schedule runs on wall time instead of steps (a time-boxed device run)
         frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
         for group in opt.param_groups:
-            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * 300 / args.steps))
+            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * args.warmup / args.steps))
         _, ie = model.image_features_from_tokens(tokens)
         _, te = model.text_features(ids, mask)
         ie = F.normalize(ie, dim=-1)
@@ -279,7 +297,8 @@ def metrics(recs, image_embeds, label_embeds, embed_captions):
     }
 
 
-def export(model, tok):
+def export(model, tok, out=None):
+    OUT = out or globals()["OUT"]  # noqa: N806 (the module's folder unless told otherwise)
     os.makedirs(os.path.join(OUT, "onnx"), exist_ok=True)
     model.eval()
     ids, mask = pad_batch([tok.encode("a photo of a red circle"), tok.encode("a blue star")], tok.eos_id, 9)
@@ -366,8 +385,9 @@ def export(model, tok):
 
 
 @torch.no_grad()
-def onnx_eval(model, tok, folder=OUT):
+def onnx_eval(model, tok, folder=None):
     """Held-out metrics from the exported graphs (onnxruntime-node) and PyTorch-vs-ONNX parity."""
+    folder = folder or OUT
     recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
     model.eval()
     work = os.path.join(common.DATA, "tiny-clip-onnx")
@@ -412,7 +432,7 @@ def onnx_eval(model, tok, folder=OUT):
 
 
 def main():
-    global CKPT
+    global CKPT, OUT
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=128)
@@ -425,13 +445,24 @@ def main():
     ap.add_argument("--ckpt", default=CKPT)
     ap.add_argument("--encoder-init", default=ENCODER_INIT, help="captioner checkpoint whose encoder ViT is frozen here")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init", help="fine-tune: a whole tiny-clip checkpoint to start from (from_onnx.py), ViT frozen")
+    ap.add_argument("--train-count", type=int, default=common.TRAIN_COUNT,
+                    help="default images (seed 0; any count is a prefix of the 30,000, the tokenizer reads 5,000)")
+    ap.add_argument("--variety-count", type=int, default=0, help="images of shapes.py --variety added to them")
+    ap.add_argument("--variety-seed", type=int, default=7)
+    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps (of --steps)")
+    ap.add_argument("--out", default=OUT, help="the folder to export to")
     args = ap.parse_args()
-    CKPT = args.ckpt
+    CKPT, OUT = args.ckpt, args.out
+    # Debian's torch 1.13 with oneDNN gives wrong conv gradients behind a transpose (models/README.md); the conv stem
+    # is frozen here, but the switch keeps every zoo training run on the native kernels.
+    torch.backends.mkldnn.enabled = False
     torch.set_num_threads(args.threads)
     if args.export_only:
-        recs, _ = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT)
+        weights, meta = common.load_ckpt(CKPT)
+        common.trained_with(meta, args, "train_count")  # a fine-tune's default images hold the tokenizer's 5,000
+        recs, _ = common.dataset("train", common.TRAIN_SEED, args.train_count)
         tok = build_tokenizer(recs)
-        weights = common.load_ckpt(CKPT)[0]
         model = TinyClip(len(tok.vocab) + 2, common.stem_of(weights))
         model.load_state_dict(weights)
     else:
@@ -439,7 +470,7 @@ def main():
         if args.train_only:
             return
     st = common.load_ckpt(CKPT)[1]
-    common.trained_with(st, args, "batch")
+    common.trained_with(st, args, "batch", "init", "train_count", "variety_count", "variety_seed", "lr", "warmup")
     elapsed, args.steps = st["elapsed"], st["step"]
     train_device = st.get("device", "cpu")
     log(f"training time {elapsed / 60:.1f} min")
@@ -450,11 +481,21 @@ def main():
     ores = onnx_eval(model, tok)
     log({k: v for k, v in ores.items() if k != "zero_shot_predictions"})
     keys = [k for k in res if k != "zero_shot_predictions"]
+    train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": args.steps,
+                  "batch": args.batch, "seconds": round(elapsed), "device": train_device}
+    fine_tune = None
+    if getattr(args, "init", None):  # the run before the fine-tune is the one the init was recovered from
+        init_meta = common.load_ckpt(args.init)[1].get("args", {})
+        fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
+                     "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
+                                 "count": args.variety_count},
+                     "init": init_meta.get("recovered_from", args.init)}
+        train_info = init_meta.get("train", train_info)
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-clip",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},
-        "train": {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": args.steps,
-                  "batch": args.batch, "seconds": round(elapsed), "device": train_device},
+        "train": train_info,
+        **({"fine_tune": fine_tune} if fine_tune else {}),
         "params": common.count_params(model),
         "preprocessing": "Pillow bilinear resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
         "vision_tower": "ViT = the tiny-captioner's encoder ViT (frozen) + 1 trained block, CLS pooled",

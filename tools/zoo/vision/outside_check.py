@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""tiny-clip zero-shot on the independent checker's shapes world (tools/independent-check/shapes/gen.py, written
+from zoo-worlds.md alone), through `mm classify --model DIR`, for several model folders side by side: the
+controlled experiments of that check's REPORT.md that concern CLIP, with the same switches.
+
+  MM=/work/mm-bin/mm /usr/bin/python3 tools/zoo/vision/outside_check.py --data .zoo-data/outside \
+      --model before=models/tiny-clip --model after=.zoo-data/clip-ft/export
+
+Sets (one-object images; generated once into --data, deterministic):
+  main, base2       the check's main reading (gen.py data 300 20261203, exp/base2 seed 110)
+  arm_wide          its alternative reading "cross arm width thin (0.15-0.22) or thick (0.42-0.5)" (300, seed 5)
+  arm_X             crosses only, arm width X of the side (120 each, the REPORT's sweep and exp/cross_arm_*)
+  inner_X           stars only, inner/outer radius ratio X (120 each)
+  bg_B              the same small one-object scenes, no white or black objects, on background B (bg_control.sh)
+Prints zero-shot top-1 per set and model, and writes --data/results.json.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+CHECK = os.path.join(ROOT, "tools", "independent-check", "shapes")
+PY = "/usr/bin/python3"
+ARMS = ("0.10", "0.15", "0.20", "0.25", "0.333", "0.40", "0.45", "0.50")
+INNERS = ("0.30", "0.38", "0.45", "0.50", "0.55", "0.60")
+BGS = ("white", "black", "gray", "noise")
+
+
+def gen(out, n, seed, *extra):
+    if os.path.exists(os.path.join(out, "labels.jsonl")):
+        return
+    subprocess.run([PY, os.path.join(CHECK, "gen.py"), out, str(n), str(seed), *extra], check=True)
+
+
+def build(data):
+    sets = {}
+    gen(os.path.join(data, "main"), 300, 20261203)
+    gen(os.path.join(data, "base2"), 300, 110)
+    gen(os.path.join(data, "arm_wide"), 300, 5, "--variant", "arm=wide")
+    sets.update(main="main", base2="base2", arm_wide="arm_wide")
+    for a in ARMS:
+        gen(os.path.join(data, f"arm_{a}"), 120, 31, "--variant", f"n=1,shape=cross,armfix={a}")
+        sets[f"arm_{a}"] = f"arm_{a}"
+    for r in INNERS:
+        gen(os.path.join(data, f"inner_{r}"), 120, 37, "--variant", f"n=1,shape=star,innerfix={r}")
+        sets[f"inner_{r}"] = f"inner_{r}"
+    # background control: 240 small one-object scenes in colours every background allows, re-rendered on each
+    base = os.path.join(data, "bg_base")
+    gen(base, 400, 41, "--variant", "n=1,size=small")
+    keep = os.path.join(data, "bg_scenes.jsonl")
+    if not os.path.exists(keep):
+        with open(os.path.join(base, "labels.jsonl")) as f:
+            scenes = [json.loads(line) for line in f]
+        scenes = [s for s in scenes if s["objects"][0]["colour"] not in ("white", "black")][:240]
+        with open(keep, "w") as f:
+            f.writelines(json.dumps(s) + "\n" for s in scenes)
+    for b in BGS:
+        gen(os.path.join(data, f"bg_{b}"), 240, 0, "--from-labels", keep, "--set-bg", b)
+        sets[f"bg_{b}"] = f"bg_{b}"
+    return sets
+
+
+def zero_shot(mm, model, folder):
+    with open(os.path.join(folder, "labels.jsonl")) as f:
+        scenes = [json.loads(line) for line in f]
+    one = {os.path.join(folder, s["file"]): s for s in scenes if len(s["objects"]) == 1}
+    r = subprocess.run([mm, "classify", "--model", model, "--image", *one, "--labels-file",
+                        os.path.join(CHECK, "labels40.txt"), "--template", "a photo of a {label}", "--json"],
+                       capture_output=True, text=True, check=True)
+    ok = 0
+    for res in json.loads(r.stdout)["results"]:
+        o = one[res["image"]]["objects"][0]
+        ok += res["labels"][0]["label"] == f"{o['colour']} {o['shape']}"
+    return ok, len(one)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--model", action="append", required=True, help="NAME=DIR (repeatable)")
+    ap.add_argument("--only", help="comma-separated set names")
+    a = ap.parse_args()
+    mm = os.environ.get("MM", "mm")
+    os.makedirs(a.data, exist_ok=True)
+    sets = build(a.data)
+    if a.only:
+        sets = {k: v for k, v in sets.items() if k in a.only.split(",")}
+    models = [m.split("=", 1) for m in a.model]
+    out_path = os.path.join(a.data, "results.json")
+    results = json.load(open(out_path)) if os.path.exists(out_path) else {}
+    print(f"{'set':12s}" + "".join(f"{n:>18s}" for n, _ in models), flush=True)
+    for name, sub in sets.items():
+        row = f"{name:12s}"
+        for n, d in models:
+            ok, total = zero_shot(mm, os.path.abspath(d), os.path.join(a.data, sub))
+            results.setdefault(n, {})[name] = [ok, total]
+            row += f"{100.0 * ok / total:10.1f}% {ok:3d}/{total:<3d}"
+        print(row, flush=True)
+    with open(out_path, "w") as f:
+        json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
