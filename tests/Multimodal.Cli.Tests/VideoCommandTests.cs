@@ -51,6 +51,10 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Equal(2, run.Results.Length);
         Assert.All(run.Results, r => Assert.Equal(["video", "question", "answer"], Mm.Keys(r)));
         Assert.Equal("how many shapes are there?", run.Results[1].GetProperty("question").GetString());
+
+        // "what appears?" asks for the object (the chat model's answer), not for the time moment search gives
+        // "when does ... appear?": a red square appears at 1 s in this clip
+        Assert.Equal("red square", run.Results[0].GetProperty("answer").GetString());
     }
 
     [Fact]

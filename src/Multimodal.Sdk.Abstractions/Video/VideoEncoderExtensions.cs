@@ -145,7 +145,13 @@ public static partial class VideoEncoderExtensions
 
     private static MomentEvent? EventOf(string query)
     {
-        var tail = EventTail().Match(query.Trim().ToLowerInvariant()).Groups[2].Value;
+        string q = query.Trim().ToLowerInvariant();
+        if (ThingQuestion().IsMatch(q))
+        {
+            return null; // "what appears?" asks for the object, not for the time
+        }
+
+        var tail = EventTail().Match(q).Groups[2].Value;
         return tail switch
         {
             "appear" or "appears" or "show up" or "shows up" or "come into view" => MomentEvent.Appear,
@@ -248,8 +254,11 @@ public static partial class VideoEncoderExtensions
         return moments;
     }
 
-    [GeneratedRegex(@"^(when|where|at what time)\s+(does|do|did|is|are|will)\s+")]
+    [GeneratedRegex(@"^(when|where|at what time|what time)\s+(does|do|did|is|are|will)\s+")]
     private static partial Regex QuestionLead();
+
+    [GeneratedRegex(@"^(what|which|who)\b(?!\s+time\b)")]
+    private static partial Regex ThingQuestion();
 
     [GeneratedRegex(@"(\s+(appear|appears|disappear|disappears|show up|shows up|vanish|vanishes|leave|leaves|visible|come into view))?\s*\??$")]
     private static partial Regex EventTail();

@@ -77,6 +77,16 @@ public sealed class ClipVideoEncoderTests(VideoWorld world) : IDisposable
     [InlineData("green star", "green star")]
     public void MomentQuestionsSearchForTheirObject(string query, string phrase) => Assert.Equal(phrase, VideoEncoderExtensions.SearchPhrase(query));
 
+    [Theory]
+    [InlineData("when does the red circle appear?", true)]
+    [InlineData("What time does the blue square disappear?", true)]
+    [InlineData("red star appears", true)]
+    [InlineData("what appears?", false)]
+    [InlineData("what disappears?", false)]
+    [InlineData("Which shape appears?", false)]
+    [InlineData("red circle", false)]
+    public void OnlyQuestionsAboutWhenAreEventQueries(string query, bool isEvent) => Assert.Equal(isEvent, VideoEncoderExtensions.IsEventQuery(query));
+
     [Fact]
     public async Task ScoresSplitIntoMomentsAtTheStepAndIgnoreOneFrameBlips()
     {
