@@ -3,11 +3,9 @@ training run's checkpoints are gone (they stay local under .zoo-data/, never com
 
   /usr/bin/python3 tools/zoo/speech/from_onnx.py --model-dir models/tiny-whisper --out .zoo-data/speech/committed.pt
 
-The export keeps most parameters under their PyTorch names (`m.enc_layers.0.fc1.bias`); the linear weights become
-anonymous transposed MatMul initializers (`onnx::MatMul_569`). Their names are fixed by the export code, so a model
-with random weights exported by export.py's own `export_all` names them the same way: matching that export's
-initializers against the random weights gives the name -> parameter map, which is then applied to the committed files.
-The result is checked by exporting it again: every initializer must equal the committed one.
+How (tools/zoo/onnx_weights.py): the anonymous MatMul initializers are named by exporting random weights with
+export.py's own `export_all`; the result is checked by exporting it again: every initializer of the encoder and the
+decoder must equal the committed one.
 Writes the model.pt format train.py (--init), eval.py and export.py read."""
 import argparse
 import json
@@ -15,13 +13,13 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import numpy as np  # noqa: E402
-import onnx  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import torch  # noqa: E402
-from onnx import numpy_helper  # noqa: E402
 
 import export  # noqa: E402
+import onnx_weights as ow  # noqa: E402
 from model import TinyWhisper  # noqa: E402
 
 GRAPHS = ("encoder_model.onnx", "decoder_model.onnx")
@@ -36,50 +34,23 @@ def config(model_dir):
     return {k: c[k] for k in keys}
 
 
-def name_map(cfg):
-    """(graph, ONNX initializer name) -> (parameter name, transposed) for the anonymous ones (names are per graph), from an export of random weights."""
-    torch.manual_seed(0)
-    probe = TinyWhisper(cfg).eval()
-    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
-    out = {}
+def exported(model):
+    """{graph: initializers} of `model` exported by export.py into a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp, torch.no_grad():
-        export.export_all(probe, tmp)
-        for g in GRAPHS:
-            for t in onnx.load(os.path.join(tmp, "onnx", g)).graph.initializer:
-                if not t.name.startswith("onnx::"):
-                    continue
-                a = numpy_helper.to_array(t)
-                hits = [(k, tr) for k, p in params.items() for tr in (False, True)
-                        if (p.T if tr else p).shape == a.shape and np.array_equal(p.T if tr else p, a)]
-                if len(hits) == 1:
-                    out[g, t.name] = hits[0]
-                elif a.ndim == 2:
-                    raise SystemExit(f"{g}: {t.name} {a.shape} matches {len(hits)} parameters")
-    return out
+        export.export_all(model, tmp)
+        return {g: ow.initializers(os.path.join(tmp, "onnx", g)) for g in GRAPHS}
 
 
 def recover(model_dir):
     cfg = config(model_dir)
-    anon = name_map(cfg)
+    torch.manual_seed(0)
+    probe = TinyWhisper(cfg).eval()
+    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
+    anon = ow.anonymous_names(params, exported(probe))
     model = TinyWhisper(cfg)
     sd = model.state_dict()
-    filled = set()
-    for g in GRAPHS:
-        for t in onnx.load(os.path.join(model_dir, "onnx", g)).graph.initializer:
-            a = numpy_helper.to_array(t)
-            if t.name.startswith("m."):
-                key, tr = t.name[2:], False
-            elif (g, t.name) in anon:
-                key, tr = anon[g, t.name]
-            else:
-                continue  # shape constants and the like
-            if key not in sd:
-                continue
-            v = torch.from_numpy(np.ascontiguousarray(a.T if tr else a).copy())
-            if v.shape != sd[key].shape:
-                raise SystemExit(f"{g}: {t.name} -> {key}: shape {tuple(v.shape)} != {tuple(sd[key].shape)}")
-            sd[key] = v
-            filled.add(key)
+    filled = ow.fill(sd, {g: ow.initializers(os.path.join(model_dir, "onnx", g)) for g in GRAPHS}, anon)
+    # enc_positions is a buffer of fixed sinusoids, folded into the graph
     missing = [k for k, v in sd.items() if v.dtype.is_floating_point and k not in filled and k != "enc_positions"]
     if missing:
         raise SystemExit(f"not found in the export: {missing}")
@@ -88,21 +59,8 @@ def recover(model_dir):
 
 
 def check(model, model_dir):
-    """Exports the recovered model again and compares every initializer of its encoder and decoder with the
-    committed files: returns the number compared and the largest |diff| (0 when the recovery is exact)."""
-    n, worst = 0, 0.0
-    with tempfile.TemporaryDirectory() as tmp, torch.no_grad():
-        export.export_all(model, tmp)
-        for g in GRAPHS:
-            mine = {t.name: numpy_helper.to_array(t) for t in onnx.load(os.path.join(tmp, "onnx", g)).graph.initializer}
-            for t in onnx.load(os.path.join(model_dir, "onnx", g)).graph.initializer:
-                a = numpy_helper.to_array(t)
-                if t.name not in mine or mine[t.name].shape != a.shape:
-                    raise SystemExit(f"{g}: {t.name} has no counterpart in the re-export")
-                if a.dtype.kind == "f":
-                    worst = max(worst, float(np.abs(mine[t.name] - a).max()) if a.size else 0.0)
-                n += 1
-    return n, worst
+    """Re-export against the committed encoder and decoder: (initializers compared, largest |diff|)."""
+    return ow.compare(exported(model), {g: ow.initializers(os.path.join(model_dir, "onnx", g)) for g in GRAPHS})
 
 
 def main():

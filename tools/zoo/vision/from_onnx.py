@@ -5,12 +5,9 @@ training run's checkpoints are gone (.zoo-data/v4 stays local, never committed).
   tools/zoo/vision/with-openblas.sh /usr/bin/python3 tools/zoo/vision/from_onnx.py --out .zoo-data/clip-ft/init.pt
 
 onnx/model.onnx holds every parameter of the model (the frozen ViT, which is the captioner's encoder ViT, the trained
-head, the text tower and both projections). Most keep their PyTorch names (`m.head.0.fc1.bias`); the linear weights
-become anonymous transposed MatMul initializers (`onnx::MatMul_745`). Their names are fixed by the export code, so
-a model with random weights exported by train_clip.py's own `export` names them the same way: matching that
-export's initializers against the random weights gives the name -> parameter map, which is then applied to the
-committed file. The result is checked by exporting it again: every initializer of the three graphs must equal the
-committed one exactly. Also checked: the recovered ViT equals models/tiny-captioner's encoder, initializer by
+head, the text tower and both projections). How (tools/zoo/onnx_weights.py): the anonymous MatMul initializers are
+named by exporting random weights with train_clip.py's own `export`; the result is checked by exporting it again:
+every initializer of the three graphs must equal the committed one exactly. Also checked: the recovered ViT equals models/tiny-captioner's encoder, initializer by
 initializer, so freezing it keeps the zoo's one image encoder.
 Writes the checkpoint format train_clip.py (--init, --export-only --ckpt) reads (common.save_ckpt: .pt, .pt.npz,
 .pt.json); its metadata keeps the committed eval.json's "train" block, the run the weights come from."""
@@ -20,13 +17,14 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import numpy as np  # noqa: E402
-import onnx  # noqa: E402
 import torch  # noqa: E402
-from onnx import numpy_helper  # noqa: E402
 
 import common  # noqa: E402
+import onnx_weights as ow  # noqa: E402
 import train_clip  # noqa: E402
 from tok import ClipTokenizer  # noqa: E402
 
@@ -45,50 +43,24 @@ def new_model(model_dir):
     return train_clip.TinyClip(c["text_config"]["vocab_size"], stem)
 
 
-def initializers(path):
-    return {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
+initializers = ow.initializers
 
 
-def name_map(model_dir):
-    """ONNX initializer name of model.onnx -> (parameter name, transposed) for the anonymous ones, from an export of
-    random weights."""
-    torch.manual_seed(0)
-    probe = new_model(model_dir).eval()
-    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
-    out = {}
+def exported(model, graphs):
+    """{graph: initializers} of `model` exported by train_clip.py into a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp, torch.no_grad():
-        train_clip.export(probe, probe_tokenizer(), tmp)
-        for name, a in initializers(os.path.join(tmp, "onnx", "model.onnx")).items():
-            if not name.startswith("onnx::"):
-                continue
-            hits = [(k, tr) for k, p in params.items() for tr in (False, True)
-                    if (p.T if tr else p).shape == a.shape and np.array_equal(p.T if tr else p, a)]
-            if len(hits) == 1:
-                out[name] = hits[0]
-            elif a.ndim == 2:
-                raise SystemExit(f"{name} {a.shape} matches {len(hits)} parameters")
-    return out
+        train_clip.export(model, probe_tokenizer(), tmp)
+        return {g: initializers(os.path.join(tmp, "onnx", g)) for g in graphs}
 
 
 def recover(model_dir):
-    anon = name_map(model_dir)
+    torch.manual_seed(0)
+    probe = new_model(model_dir).eval()
+    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
+    anon = ow.anonymous_names(params, exported(probe, ["model.onnx"]))
     model = new_model(model_dir)
     sd = model.state_dict()
-    filled = set()
-    for name, a in initializers(os.path.join(model_dir, "onnx", "model.onnx")).items():
-        if name.startswith("m."):
-            key, tr = name[2:], False
-        elif name in anon:
-            key, tr = anon[name]
-        else:
-            continue  # shape constants and the like
-        if key not in sd:
-            continue
-        v = torch.from_numpy(np.array(a.T if tr else a, order="C"))  # ascontiguousarray would make a scalar 1-d
-        if v.shape != sd[key].shape:
-            raise SystemExit(f"{name} -> {key}: shape {tuple(v.shape)} != {tuple(sd[key].shape)}")
-        sd[key] = v
-        filled.add(key)
+    filled = ow.fill(sd, {"model.onnx": initializers(os.path.join(model_dir, "onnx", "model.onnx"))}, anon)
     missing = [k for k, v in sd.items() if v.dtype.is_floating_point and k not in filled]
     if missing:
         raise SystemExit(f"not found in the export: {missing}")
@@ -97,23 +69,8 @@ def recover(model_dir):
 
 
 def check(model, model_dir):
-    """Exports the recovered model again and compares every initializer of the three graphs with the committed
-    files: returns the number compared and the largest |diff| (0 when the recovery is exact)."""
-    n, worst = 0, 0.0
-    with tempfile.TemporaryDirectory() as tmp, torch.no_grad():
-        train_clip.export(model, probe_tokenizer(), tmp)
-        for g in GRAPHS:
-            mine = initializers(os.path.join(tmp, "onnx", g))
-            theirs = initializers(os.path.join(model_dir, "onnx", g))
-            if set(mine) != set(theirs):
-                raise SystemExit(f"{g}: initializer names differ: {sorted(set(mine) ^ set(theirs))[:5]}")
-            for name, a in theirs.items():
-                if mine[name].shape != a.shape or mine[name].dtype != a.dtype:
-                    raise SystemExit(f"{g}: {name} {a.shape} {a.dtype} vs {mine[name].shape} {mine[name].dtype}")
-                if a.size:
-                    worst = max(worst, float(np.abs(mine[name].astype(np.float64) - a.astype(np.float64)).max()))
-                n += 1
-    return n, worst
+    """Re-export against the committed three graphs: (initializers compared, largest |diff|; 0 when exact)."""
+    return ow.compare(exported(model, GRAPHS), {g: initializers(os.path.join(model_dir, "onnx", g)) for g in GRAPHS})
 
 
 def captioner_encoder_matches(model, captioner_dir):

@@ -1,0 +1,74 @@
+"""Reading a zoo model's PyTorch weights back out of its committed ONNX export, for fine-tunes whose training
+checkpoints are gone (they stay local under .zoo-data/, never committed). Used by tools/zoo/speech/from_onnx.py and
+tools/zoo/vision/from_onnx.py.
+
+torch.onnx.export keeps most parameters under their PyTorch names (`m.enc_layers.0.fc1.bias`, the exporting
+wrapper's attribute `m.` in front); linear weights become anonymous, transposed MatMul initializers
+(`onnx::MatMul_569`). Those names are fixed by the export code, so exporting a model with random weights through the
+project's own export function names them the same way: matching that export's initializers against the random
+weights gives the name -> parameter map (`anonymous_names`), which `fill` applies to the committed files. `compare`
+then checks a re-export of the recovered model against the committed graphs, initializer by initializer."""
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+
+def initializers(path):
+    """{name: ndarray} of one ONNX file's initializers."""
+    return {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
+
+
+def anonymous_names(params, graphs):
+    """(graph, initializer name) -> (parameter name, transposed) for the anonymous initializers of an export of
+    random weights. params: {name: ndarray} of that model; graphs: {graph: initializers(...)} of its export.
+    Names are per graph (the encoder and the decoder may both hold an `onnx::MatMul_578`)."""
+    out = {}
+    for g, inits in graphs.items():
+        for name, a in inits.items():
+            if not name.startswith("onnx::"):
+                continue
+            hits = [(k, tr) for k, p in params.items() for tr in (False, True)
+                    if (p.T if tr else p).shape == a.shape and np.array_equal(p.T if tr else p, a)]
+            if len(hits) == 1:
+                out[g, name] = hits[0]
+            elif a.ndim == 2:
+                raise SystemExit(f"{g}: {name} {a.shape} matches {len(hits)} parameters")
+    return out
+
+
+def fill(state_dict, graphs, anon, prefix="m."):
+    """Copies the committed initializers into state_dict (named ones by their name without `prefix`, anonymous ones
+    through `anon`); returns the keys filled. graphs: {graph: initializers(...)} of the committed files."""
+    filled = set()
+    for g, inits in graphs.items():
+        for name, a in inits.items():
+            if name.startswith(prefix):
+                key, tr = name[len(prefix):], False
+            elif (g, name) in anon:
+                key, tr = anon[g, name]
+            else:
+                continue  # shape constants and the like
+            if key not in state_dict:
+                continue
+            v = torch.from_numpy(np.array(a.T if tr else a, order="C"))  # ascontiguousarray would make a scalar 1-d
+            if v.shape != state_dict[key].shape:
+                raise SystemExit(f"{g}: {name} -> {key}: shape {tuple(v.shape)} != {tuple(state_dict[key].shape)}")
+            state_dict[key] = v
+            filled.add(key)
+    return filled
+
+
+def compare(mine, theirs):
+    """Every initializer of the committed graphs (theirs) against a re-export (mine), both {graph: initializers}:
+    (number compared, largest |diff|); exits when one has no counterpart of the same shape and type."""
+    n, worst = 0, 0.0
+    for g, inits in theirs.items():
+        for name, a in inits.items():
+            m = mine[g].get(name)
+            if m is None or m.shape != a.shape or m.dtype != a.dtype:
+                raise SystemExit(f"{g}: {name} {a.shape} {a.dtype} has no counterpart in the re-export")
+            if a.size and a.dtype.kind in "fiu":
+                worst = max(worst, float(np.abs(m.astype(np.float64) - a.astype(np.float64)).max()))
+            n += 1
+    return n, worst
