@@ -168,6 +168,35 @@ public class ProductionServingTests
         Assert.Contains(seen, s => s.StartsWith("multimodal.server.queue.depth clip", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task QueueDepthIsObservableWhileTheGateIsDisposed()
+    {
+        // A MeterListener sees every gate's meter by name, so one test host's listener can observe another host's gate
+        // while that host shuts down (CI saw ObjectDisposedException from a disposed ConcurrencyLimiter this way).
+        var readiness = new ServerReadiness();
+        readiness.MarkReady();
+        var gate = new ServerGate(
+            new StaticOptionsMonitor<MultimodalServerOptions>(new MultimodalServerOptions()),
+            readiness,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ServerGate>.Instance);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        await gate.RunAsync(context, _ => Task.CompletedTask, "clip", "/v1/embeddings");
+        Assert.Single(gate.QueueDepths());
+
+        gate.Dispose();
+
+        Assert.Empty(gate.QueueDepths());
+    }
+
+    private sealed class StaticOptionsMonitor<T>(T value) : Microsoft.Extensions.Options.IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+
     private static string Describe(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var parts = new List<string>();

@@ -51,7 +51,7 @@ internal sealed partial class ServerGate : IDisposable
 
         _meter.CreateObservableUpDownCounter(
             "multimodal.server.queue.depth",
-            () => _limiters.Select(kv => new Measurement<long>(kv.Value.GetStatistics()?.CurrentQueuedCount ?? 0, new KeyValuePair<string, object?>("multimodal.pipeline", kv.Key))),
+            QueueDepths,
             "{request}",
             "Model requests waiting for a slot, by pipeline.");
     }
@@ -86,13 +86,36 @@ internal sealed partial class ServerGate : IDisposable
 
     public void Dispose()
     {
+        // The meter goes first so no listener observes a limiter after it is disposed; QueueDepths also guards the
+        // window where a listener is already inside the callback (a MeterListener sees every gate's meter by name).
+        _meter.Dispose();
         foreach (var limiter in _limiters.Values)
         {
             limiter.Dispose();
         }
 
         _rateLimiter?.Dispose();
-        _meter.Dispose();
+    }
+
+    internal IEnumerable<Measurement<long>> QueueDepths()
+    {
+        var depths = new List<Measurement<long>>();
+        foreach (var (pipeline, limiter) in _limiters)
+        {
+            long queued;
+            try
+            {
+                queued = limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                continue; // this gate is being disposed while a listener records observable instruments
+            }
+
+            depths.Add(new Measurement<long>(queued, new KeyValuePair<string, object?>("multimodal.pipeline", pipeline)));
+        }
+
+        return depths;
     }
 
     internal static string ModelOf(string pipeline, MultimodalServerOptions options) => pipeline switch

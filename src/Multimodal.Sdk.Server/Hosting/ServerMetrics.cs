@@ -21,7 +21,4 @@ internal static class ServerMetrics
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
 
     public static Counter<long> Tokens { get; } = s_meter.CreateCounter<long>("multimodal.server.tokens", "{token}", "Tokens generated for clients, by route and model.");
-
-    public static void ObserveQueues(Func<IEnumerable<Measurement<long>>> observe) =>
-        s_meter.CreateObservableUpDownCounter("multimodal.server.queue.depth", observe, "{request}", "Model requests waiting for a slot, by pipeline.");
 }
