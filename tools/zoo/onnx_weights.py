@@ -72,3 +72,12 @@ def compare(mine, theirs):
                 worst = max(worst, float(np.abs(m.astype(np.float64) - a.astype(np.float64)).max()))
             n += 1
     return n, worst
+
+
+def renamed(inits, old, new):
+    """initializers(...) with the named ones' prefix `old` replaced by `new` (anonymous `onnx::` ones kept), for a
+    graph exported from a submodule or under another wrapper attribute than `m.`: e.g. tiny-vlm's vision_encoder.onnx
+    (exported from model.vision, names without prefix: renamed(inits, "", "m.vision.")) or its decoder
+    (DecoderExport's `d.`: renamed(inits, "d.", "m.decoder.")), so that `fill` with its default prefix finds them."""
+    return {(new + n[len(old):] if n.startswith(old) and not n.startswith("onnx::") else n): a
+            for n, a in inits.items()}

@@ -7,6 +7,12 @@ decoder_model_merged.onnx: a LLaMA-style decoder (RMSNorm, RoPE from position_id
 inputs_embeds, attention_mask, position_ids, past_key_values.{i}.key/value -> logits, present.*.
 
     tools/zoo/vision/with-openblas.sh nice -n 5 /usr/bin/python3 tools/zoo/vision/train_vlm.py
+
+Fine-tune (finetune_vlm.sh): --init CKPT starts from a whole model (from_onnx_vlm.py recovers the committed one),
+--train-vit trains its ViT too (this copy of the captioner's encoder lives only in tiny-vlm's vision_encoder.onnx; the
+images then go through the ViT every step instead of its tokens being cached once), --variety-count N adds N images of
+`shapes.py --variety` (seed --variety-seed) to the first --train-count default images, --out DIR exports elsewhere
+than models/tiny-vlm (to compare before landing).
 """
 import argparse
 import math
@@ -116,14 +122,34 @@ def pixels(u8):
 
 def train(args):
     torch.manual_seed(SEED)
-    recs, arrs = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT, args.workers)
+    recs, arrs = common.dataset("train", common.TRAIN_SEED, args.train_count, args.workers)
+    if args.variety_count:
+        vrecs, varrs = common.dataset("train", args.variety_seed, args.variety_count, args.workers, variety=True)
+        recs = recs + vrecs
+        arrs = {KIND: np.concatenate([arrs[KIND], varrs[KIND]])}
+        log(f"{args.train_count} default + {args.variety_count} --variety images")
     dev = torch.device(args.device)
     imgs = common.DeviceImages(arrs[KIND], common.HALF, common.HALF, dev)
     tok = build_tokenizer()
     ids_ = tok.special_ids
     img_id, end_id, pad_id = ids_["<image>"], ids_["<|im_end|>"], ids_["<|endoftext|>"]
-    model = TinyVlm(len(tok.vocab), common.stem_of(common.load_ckpt(args.encoder_init)[0])).to(dev)
-    common.freeze_captioner_vit(model.vision.vit, args.encoder_init, ln=model.vision.ln_vision)
+    if args.init:
+        # a whole model (e.g. from_onnx_vlm.py's recovery, or a time-boxed GPU run) with a fresh optimizer; its ViT is
+        # the one the init holds, frozen unless --train-vit
+        w, meta = common.load_ckpt(args.init)
+        model = TinyVlm(len(tok.vocab), common.stem_of(w))
+        model.load_state_dict(w)
+        model = model.to(dev)
+        for p in model.vision.vit.parameters():
+            p.requires_grad_(args.train_vit)
+        log(f"initialised from {args.init} ({meta.get('args', {}).get('recovered_from', meta.get('step'))}), "
+            f"ViT {'trained' if args.train_vit else 'frozen'}")
+    else:
+        model = TinyVlm(len(tok.vocab), common.stem_of(common.load_ckpt(args.encoder_init)[0])).to(dev)
+        common.freeze_captioner_vit(model.vision.vit, args.encoder_init, ln=model.vision.ln_vision)
+        if args.train_vit:
+            for p in model.vision.vit.parameters():
+                p.requires_grad_(True)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     step, elapsed = 0, 0.0
     if os.path.exists(CKPT):
@@ -132,12 +158,8 @@ def train(args):
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         log(f"resumed at step {step}")
-    elif args.init:
-        # continue from another run's weights (e.g. a time-boxed GPU run) with a fresh optimizer
-        w, meta = common.load_ckpt(args.init)
-        model.load_state_dict(w)
-        log(f"initialised from {args.init} ({meta})")
-    vit_tokens = common.frozen_tokens(model.vision.vit, imgs, len(recs))
+    # a frozen ViT's tokens are computed once; a trained one sees the images every step
+    vit_tokens = None if args.train_vit else common.frozen_tokens(model.vision.vit, imgs, len(recs))
     cache = {}
 
     def enc(s):
@@ -145,6 +167,11 @@ def train(args):
             cache[s] = tok.encode(s)
         return cache[s]
 
+    # what a fine-tune started from, kept in its checkpoints so that an --export-only run needs no init file
+    init_info = {}
+    if args.init:
+        im = common.load_ckpt(args.init)[1].get("args", {})
+        init_info = {"init_from": im.get("recovered_from", args.init), "init_train": im.get("train")}
     rng = np.random.default_rng(SEED)
     model.train()
     t0 = time.time()
@@ -177,8 +204,12 @@ def train(args):
         # with --minutes the schedule runs on wall time instead of steps (a time-boxed device run)
         frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
         for group in opt.param_groups:
-            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * 300 / args.steps))
-        feats = model.vision.connect(vit_tokens[torch.as_tensor(idx, device=dev)].float()).repeat_interleave(Q, 0)
+            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * args.warmup / args.steps))
+        if vit_tokens is None:
+            feats = model.vision(imgs[idx])
+        else:
+            feats = model.vision.connect(vit_tokens[torch.as_tensor(idx, device=dev)].float())
+        feats = feats.repeat_interleave(Q, 0)
         emb = model.merge(ids, feats, img_id)
         pos = torch.arange(L, device=dev)[None].expand(len(seqs), -1)
         logits, _ = model.decoder(emb, am, pos)
@@ -193,8 +224,8 @@ def train(args):
             elapsed += time.time() - t0
             t0 = time.time()
         if step % 200 == 0 or frac >= 1.0:
-            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
-                             elapsed=elapsed + time.time() - t0, device=str(dev))
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+                             args={**vars(args), **init_info}, elapsed=elapsed + time.time() - t0, device=str(dev))
     return model.cpu(), tok
 
 
@@ -232,7 +263,8 @@ def evaluate_torch(model, tok):
     return score(items, preds), preds, items
 
 
-def export(model, tok):
+def export(model, tok, out=None):
+    OUT = out or globals()["OUT"]  # noqa: N806 (the module's folder unless told otherwise)
     on = os.path.join(OUT, "onnx")
     os.makedirs(on, exist_ok=True)
     model.eval()
@@ -283,7 +315,8 @@ def export(model, tok):
 
 
 @torch.no_grad()
-def onnx_eval(model, tok, items, folder=OUT):
+def onnx_eval(model, tok, items, folder=None):
+    folder = folder or OUT
     recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
     work = os.path.join(common.DATA, "tiny-vlm-onnx")
     px = pixels(arrs[KIND])
@@ -311,7 +344,7 @@ def onnx_eval(model, tok, items, folder=OUT):
 
 
 def main():
-    global CKPT
+    global CKPT, OUT
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=48, help="images per step")
@@ -327,8 +360,19 @@ def main():
     ap.add_argument("--init", default="", help="start from these weights (save_ckpt path), fresh optimizer")
     ap.add_argument("--encoder-init", default=ENCODER_INIT, help="captioner checkpoint whose encoder is the frozen ViT")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--train-vit", action="store_true",
+                    help="train the ViT too (fine-tune: tiny-vlm's own copy of the captioner's encoder)")
+    ap.add_argument("--train-count", type=int, default=common.TRAIN_COUNT,
+                    help="default images (seed 0; any count is a prefix of the 30,000)")
+    ap.add_argument("--variety-count", type=int, default=0, help="images of shapes.py --variety added to them")
+    ap.add_argument("--variety-seed", type=int, default=7)
+    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps (of --steps)")
+    ap.add_argument("--out", default=OUT, help="the folder to export to")
     args = ap.parse_args()
-    CKPT = args.ckpt
+    CKPT, OUT = args.ckpt, args.out
+    # Debian's torch 1.13 with oneDNN gives wrong conv gradients behind a transpose (models/README.md); a fine-tune
+    # with --train-vit trains the conv stem, so every run stays on the native kernels.
+    torch.backends.mkldnn.enabled = False
     torch.set_num_threads(args.threads)
     if args.export_only:
         tok = build_tokenizer()
@@ -340,25 +384,41 @@ def main():
         if args.train_only:
             return
     st = common.load_ckpt(CKPT)[1]
-    common.trained_with(st, args, "batch", "questions")
+    common.trained_with(st, args, "batch", "questions", "init", "train_vit", "train_count", "variety_count",
+                        "variety_seed", "lr", "warmup")
     log(f"training time {st['elapsed'] / 60:.1f} min")
     res, preds, items = evaluate_torch(model, tok)
     log(res)
     export(model, tok)
     ores, opreds, diffs = onnx_eval(model, tok, items)
     log(ores, diffs)
-    write_json(os.path.join(common.DATA, "tiny-vlm-preds.json"),
+    write_json(os.path.join(os.path.dirname(os.path.abspath(CKPT)), "tiny-vlm-preds.json"),
                {"items": items, "pytorch": preds, "onnx": opreds})
     files = [r["file"] for r in common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)[0]]
+    train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": st["step"],
+                  "images_per_step": args.batch, "questions_per_image": args.questions,
+                  "seconds": round(st["elapsed"]), "device": st.get("device", "cpu")}
+    fine_tune = None
+    vision = "ViT = the tiny-captioner's encoder (frozen); Q-Former, projection and LM trained"
+    if getattr(args, "init", None):  # the run before the fine-tune is the one the init was recovered from
+        meta = st.get("args", {})
+        fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
+                     "vit_trained": bool(args.train_vit),
+                     "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
+                                 "count": args.variety_count},
+                     "init": meta.get("init_from", args.init)}
+        train_info = meta.get("init_train") or train_info
+        if args.train_vit:
+            vision = ("ViT = the tiny-captioner's encoder (frozen in training), then fine-tuned with the rest "
+                      "(eval.json fine_tune); Q-Former, projection and LM trained")
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-vlm",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},
-        "train": {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": st["step"],
-                  "images_per_step": args.batch, "questions_per_image": args.questions,
-                  "seconds": round(st["elapsed"]), "device": st.get("device", "cpu")},
+        "train": train_info,
+        **({"fine_tune": fine_tune} if fine_tune else {}),
         "params": common.count_params(model),
         "preprocessing": "Pillow bilinear resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
-        "vision_encoder": "ViT = the tiny-captioner's encoder (frozen); Q-Former, projection and LM trained",
+        "vision_encoder": vision,
         "prompt": render("{question}") + "  (<image> expanded to %d copies)" % N_QUERIES,
         "decoding": f"greedy, stop at <|im_end|>, max_new_tokens {MAX_NEW}",
         "metrics": {t: {"pytorch": res[t]["accuracy"], "onnx": ores[t]["accuracy"], "questions": res[t]["questions"]}
