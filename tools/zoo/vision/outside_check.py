@@ -1,10 +1,16 @@
 #!/usr/bin/python3
-"""tiny-clip zero-shot on the independent checker's shapes world (tools/independent-check/shapes/gen.py, written
-from zoo-worlds.md alone), through `mm classify --model DIR`, for several model folders side by side: the
-controlled experiments of that check's REPORT.md that concern CLIP, with the same switches.
+"""The vision models on the independent checker's shapes world (tools/independent-check/shapes/gen.py, written
+from zoo-worlds.md alone), through `mm`, for several model folders side by side: the controlled experiments of that
+check's REPORT.md, with the same switches, scored as its score.py scores them (exact string match).
 
   MM=/work/mm-bin/mm /usr/bin/python3 tools/zoo/vision/outside_check.py --data .zoo-data/outside \
       --model before=models/tiny-clip --model after=.zoo-data/clip-ft/export
+  ... --task caption --model before=models/tiny-captioner --model after=.zoo-data/cap-ft/export
+  ... --task ask --model before=models/tiny-vlm --model after=.zoo-data/vlm-ft/export
+
+Tasks: classify (tiny-clip zero-shot top-1 over the 40 colour-shape labels, one-object images), caption (`mm
+caption`, exact caption; one- and two-object images), ask (`mm ask`, every question the checker wrote for each
+image, grouped by question text; the row is all answers, and `--by-type` adds one row per question type).
 
 Sets (one-object images; generated once into --data, deterministic):
   main, base2       the check's main reading (gen.py data 300 20261203, exp/base2 seed 110)
@@ -12,7 +18,7 @@ Sets (one-object images; generated once into --data, deterministic):
   arm_X             crosses only, arm width X of the side (120 each, the REPORT's sweep and exp/cross_arm_*)
   inner_X           stars only, inner/outer radius ratio X (120 each)
   bg_B              the same small one-object scenes, no white or black objects, on background B (bg_control.sh)
-Prints zero-shot top-1 per set and model, and writes --data/results.json.
+Prints the score per set and model, and writes --data/results.json (keyed by task, model and set).
 """
 import argparse
 import json
@@ -63,18 +69,61 @@ def build(data):
     return sets
 
 
-def zero_shot(mm, model, folder):
+def scenes_of(folder):
     with open(os.path.join(folder, "labels.jsonl")) as f:
-        scenes = [json.loads(line) for line in f]
-    one = {os.path.join(folder, s["file"]): s for s in scenes if len(s["objects"]) == 1}
-    r = subprocess.run([mm, "classify", "--model", model, "--image", *one, "--labels-file",
-                        os.path.join(CHECK, "labels40.txt"), "--template", "a photo of a {label}", "--json"],
-                       capture_output=True, text=True, check=True)
+        return {os.path.join(folder, s["file"]): s for s in map(json.loads, f)}
+
+
+def run_mm(mm, *args):
+    r = subprocess.run([mm, *args, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)["results"]
+
+
+def zero_shot(mm, model, folder):
+    """{"all": [right, total]} over the one-object images."""
+    one = {f: s for f, s in scenes_of(folder).items() if len(s["objects"]) == 1}
     ok = 0
-    for res in json.loads(r.stdout)["results"]:
+    for res in run_mm(mm, "classify", "--model", model, "--image", *one, "--labels-file",
+                      os.path.join(CHECK, "labels40.txt"), "--template", "a photo of a {label}"):
         o = one[res["image"]]["objects"][0]
         ok += res["labels"][0]["label"] == f"{o['colour']} {o['shape']}"
-    return ok, len(one)
+    return {"all": [ok, len(one)]}
+
+
+def caption(mm, model, folder):
+    """{"all", "one", "two": [right, total]}: the first caption equals the scene's canonical caption."""
+    scenes = scenes_of(folder)
+    counts = {"all": [0, 0], "one": [0, 0], "two": [0, 0]}
+    for res in run_mm(mm, "caption", "--model", model, "--image", *scenes):
+        s = scenes[res["image"]]
+        right = int(res["captions"][0] == s["caption"])
+        for k in ("all", "one" if len(s["objects"]) == 1 else "two"):
+            counts[k][0] += right
+            counts[k][1] += 1
+    return {k: v for k, v in counts.items() if v[1]}
+
+
+def ask(mm, model, folder):
+    """{"all", TYPE...: [right, total]}: every question of every image (one mm run per question text)."""
+    by_question = {}
+    for f, s in scenes_of(folder).items():
+        for q in s["qa"]:
+            by_question.setdefault(q["question"], []).append((f, s, q))
+    counts = {"all": [0, 0]}
+    for question, items in sorted(by_question.items()):
+        answers = run_mm(mm, "ask", "--model", model, "--image", *[f for f, _, _ in items], "--question", question)
+        for res, (f, s, q) in zip(answers, items, strict=True):
+            assert res["image"] == f, (res["image"], f)
+            t = q["type"] + (("_one" if len(s["objects"]) == 1 else "_two") if q["type"] == "describe" else "")
+            right = int(res.get("answer") == q["answer"])
+            for k in ("all", t):
+                counts.setdefault(k, [0, 0])
+                counts[k][0] += right
+                counts[k][1] += 1
+    return counts
+
+
+TASKS = {"classify": zero_shot, "caption": caption, "ask": ask}
 
 
 def main():
@@ -82,6 +131,9 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--model", action="append", required=True, help="NAME=DIR (repeatable)")
     ap.add_argument("--only", help="comma-separated set names")
+    ap.add_argument("--task", choices=sorted(TASKS), default="classify")
+    ap.add_argument("--by-type", action="store_true", help="also print each sub-score (caption: one/two objects; "
+                    "ask: each question type)")
     a = ap.parse_args()
     mm = os.environ.get("MM", "mm")
     os.makedirs(a.data, exist_ok=True)
@@ -91,14 +143,19 @@ def main():
     models = [m.split("=", 1) for m in a.model]
     out_path = os.path.join(a.data, "results.json")
     results = json.load(open(out_path)) if os.path.exists(out_path) else {}
-    print(f"{'set':12s}" + "".join(f"{n:>18s}" for n, _ in models), flush=True)
+    score = TASKS[a.task]
+    print(f"{a.task}: {'set':18s}" + "".join(f"{n:>18s}" for n, _ in models), flush=True)
     for name, sub in sets.items():
-        row = f"{name:12s}"
-        for n, d in models:
-            ok, total = zero_shot(mm, os.path.abspath(d), os.path.join(a.data, sub))
-            results.setdefault(n, {})[name] = [ok, total]
-            row += f"{100.0 * ok / total:10.1f}% {ok:3d}/{total:<3d}"
-        print(row, flush=True)
+        per_model = [score(mm, os.path.abspath(d), os.path.join(a.data, sub)) for _, d in models]
+        for (n, _), got in zip(models, per_model):
+            results.setdefault(a.task, {}).setdefault(n, {})[name] = got
+        for key in per_model[0] if a.by_type else ["all"]:
+            label = name if key == "all" else f"{name}/{key}"
+            row = f"{' ' * (len(a.task) + 2)}{label:18s}"
+            for got in per_model:
+                ok, total = got.get(key, [0, 0])
+                row += f"{100.0 * ok / max(total, 1):10.1f}% {ok:3d}/{total:<3d}"
+            print(row, flush=True)
     with open(out_path, "w") as f:
         json.dump(results, f, indent=1)
 
