@@ -201,7 +201,8 @@ def train(args):
     model.train()
     t0 = time.time()
     start = time.time() - elapsed
-    frac = 0.0
+    # a finished run resumed (an export that failed after training) takes no further step
+    frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
     while frac < 1.0:
         g.manual_seed(SEED * 100003 + step)
         idx = torch.randint(0, len(recs), (args.batch,), generator=g).numpy()
