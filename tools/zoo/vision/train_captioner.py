@@ -4,10 +4,17 @@ Optimum vision-encoder-decoder contract (encoder_model, decoder_model, decoder_w
 decoder_model_merged with use_cache_branch), evaluated by greedy decoding.
 
     tools/zoo/vision/with-openblas.sh nice -n 5 /usr/bin/python3 tools/zoo/vision/train_captioner.py
+
+Fine-tune (finetune_captioner.sh): --init CKPT starts from a whole model (from_onnx_captioner.py recovers the committed
+one) with a fresh optimizer and trains all of it, the encoder included (its ViT is this model's own copy: tiny-clip and
+tiny-vlm carry theirs in their own ONNX files); --variety-count N adds N images of `shapes.py --variety` (seed
+--variety-seed) to the first --train-count default images; --out DIR exports elsewhere than models/tiny-captioner (to
+compare before landing).
 """
 import argparse
 import math
 import os
+import tempfile
 import time
 
 import numpy as np
@@ -163,10 +170,15 @@ def build_tokenizer(recs):
 
 def train(args):
     torch.manual_seed(SEED)
-    recs, arrs = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT, args.workers)
+    recs, arrs = common.dataset("train", common.TRAIN_SEED, args.train_count, args.workers)
+    tok = build_tokenizer(recs)  # from the default images' first captions, whatever is mixed in after them
+    if args.variety_count:
+        vrecs, varrs = common.dataset("train", args.variety_seed, args.variety_count, args.workers, variety=True)
+        recs = recs + vrecs
+        arrs = {KIND: np.concatenate([arrs[KIND], varrs[KIND]])}
+        log(f"{args.train_count} default + {args.variety_count} --variety images")
     dev = torch.device(args.device)
     imgs = common.DeviceImages(arrs[KIND], common.HALF, common.HALF, dev)
-    tok = build_tokenizer(recs)
     eos = tok.special_ids["<|endoftext|>"]
     # the weights a run starts from (its own checkpoint to resume, else --init's) decide the stem, not --stem
     st = torch.load(CKPT, map_location=dev) if os.path.exists(CKPT) else None
@@ -189,7 +201,8 @@ def train(args):
     model.train()
     t0 = time.time()
     start = time.time() - elapsed
-    frac = 0.0
+    # a finished run resumed (an export that failed after training) takes no further step
+    frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
     while frac < 1.0:
         g.manual_seed(SEED * 100003 + step)
         idx = torch.randint(0, len(recs), (args.batch,), generator=g).numpy()
@@ -203,7 +216,7 @@ def train(args):
         # with --minutes the schedule runs on wall time instead of steps (a time-boxed device run)
         frac = (time.time() - start) / (60 * args.minutes) if args.minutes else step / args.steps
         for group in opt.param_groups:
-            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * 300 / args.steps))
+            group["lr"] = common.lr_at(int(frac * 100000), 100000, args.lr, warm=int(100000 * args.warmup / args.steps))
         enc = model.encoder(imgs[idx])
         logits, _ = model.decoder(torch.from_numpy(ids[:, :-1]).to(dev), enc)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.from_numpy(tgt).to(dev).reshape(-1),
@@ -267,8 +280,8 @@ def evaluate_torch(model, tok):
     return score(recs, preds), preds
 
 
-def export(model, tok):
-    import onnx
+def export(model, tok, out=None):
+    OUT = out or globals()["OUT"]  # noqa: N806 (the module's folder unless told otherwise)
     on = os.path.join(OUT, "onnx")
     os.makedirs(on, exist_ok=True)
     model.eval()
@@ -301,13 +314,15 @@ def export(model, tok):
                       dynamic_axes=dyn_wp, **kw)
     # merged: the with-past graph exported with a dynamic query length serves both branches'
     # input signature; the no-past branch is the decoder_model graph
-    tmp = os.path.join(common.DATA, "captioner-wp-dyn.onnx")
     dyn_m = dict(dyn, **{p: {0: "batch_size", 2: "past_sequence_length"} for p in pasts},
                  **{p: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for p in pres})
-    torch.onnx.export(DecoderWithPast(model.decoder), (ids[:, :1], enc, *past), tmp,
-                      input_names=["input_ids", "encoder_hidden_states", *pasts], output_names=["logits", *pres],
-                      dynamic_axes=dyn_m, **kw)
-    common.merge_decoders(os.path.join(on, "decoder_model.onnx"), tmp, os.path.join(on, "decoder_model_merged.onnx"))
+    with tempfile.TemporaryDirectory() as scratch:  # its own file: exports may run side by side (from_onnx_captioner)
+        tmp = os.path.join(scratch, "captioner-wp-dyn.onnx")
+        torch.onnx.export(DecoderWithPast(model.decoder), (ids[:, :1], enc, *past), tmp,
+                          input_names=["input_ids", "encoder_hidden_states", *pasts], output_names=["logits", *pres],
+                          dynamic_axes=dyn_m, **kw)
+        common.merge_decoders(os.path.join(on, "decoder_model.onnx"), tmp,
+                              os.path.join(on, "decoder_model_merged.onnx"))
     # tokenizer and configs
     write_json(os.path.join(OUT, "tokenizer.json"), tok.to_json())
     write_json(os.path.join(OUT, "tokenizer_config.json"), {
@@ -348,7 +363,8 @@ def export(model, tok):
 
 
 @torch.no_grad()
-def onnx_eval(model, tok, folder=OUT):
+def onnx_eval(model, tok, folder=None):
+    folder = folder or OUT
     recs, arrs = common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)
     eos = tok.special_ids["<|endoftext|>"]
     work = os.path.join(common.DATA, "tiny-captioner-onnx")
@@ -389,7 +405,7 @@ def onnx_eval(model, tok, folder=OUT):
 
 
 def main():
-    global CKPT
+    global CKPT, OUT
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=2500)
     ap.add_argument("--batch", type=int, default=96)
@@ -404,17 +420,24 @@ def main():
     ap.add_argument("--stem", choices=("patch", "conv"), default="patch",
                     help="the encoder's patch embedding: one 8x8 projection, or common.ConvStem")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--train-count", type=int, default=common.TRAIN_COUNT,
+                    help="default images (seed 0; any count is a prefix of the 30,000, the tokenizer reads 5,000)")
+    ap.add_argument("--variety-count", type=int, default=0, help="images of shapes.py --variety added to them")
+    ap.add_argument("--variety-seed", type=int, default=7)
+    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps (of --steps)")
+    ap.add_argument("--out", default=OUT, help="the folder to export to")
     args = ap.parse_args()
-    CKPT = args.ckpt
+    CKPT, OUT = args.ckpt, args.out
     torch.set_num_threads(args.threads)
     # Debian's torch 1.13 with oneDNN gives wrong convolution gradients when the gradient arriving at a conv's
     # output is not contiguous, which is the stem's case (flatten(2).transpose(1, 2)): measured on this AMD EPYC,
     # zero on one call and a different wrong value on the next. The native kernels are exact (tools/zoo/speech/train.py).
     torch.backends.mkldnn.enabled = False
     if args.export_only:
-        recs, _ = common.dataset("train", common.TRAIN_SEED, common.TRAIN_COUNT)
+        weights, meta = common.load_ckpt(CKPT)
+        common.trained_with(meta, args, "train_count")  # a fine-tune's default images hold the tokenizer's 5,000
+        recs, _ = common.dataset("train", common.TRAIN_SEED, args.train_count)
         tok = build_tokenizer(recs)
-        weights = common.load_ckpt(CKPT)[0]
         model = Captioner(len(tok.vocab), common.stem_of(weights))
         model.load_state_dict(weights)
     else:
@@ -422,7 +445,7 @@ def main():
         if args.train_only:
             return
     st = common.load_ckpt(CKPT)[1]
-    common.trained_with(st, args, "batch")
+    common.trained_with(st, args, "batch", "init", "train_count", "variety_count", "variety_seed", "lr", "warmup")
     elapsed, steps = st["elapsed"], st["step"]
     log(f"training time {elapsed / 60:.1f} min")
     res, preds = evaluate_torch(model, tok)
@@ -431,11 +454,23 @@ def main():
     ores, opreds, diffs = onnx_eval(model, tok)
     log(ores, diffs)
     write_json(os.path.join(common.DATA, "tiny-captioner-preds.json"), {"pytorch": preds, "onnx": opreds["merged"]})
+    train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": steps,
+                  "batch": args.batch, "seconds": round(elapsed), "device": st.get("device", "cpu")}
+    fine_tune = None
+    if getattr(args, "init", None):  # the run before the fine-tune is the one the init was recovered from
+        init_meta = common.load_ckpt(args.init)[1].get("args", {})
+        fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
+                     "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
+                                 "count": args.variety_count},
+                     "init": init_meta.get("recovered_from", args.init),
+                     # the encoder trained too: its ViT no longer equals the one tiny-clip and tiny-vlm froze
+                     "encoder_trained": True}
+        train_info = init_meta.get("train", train_info)
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-captioner",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},
-        "train": {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": steps,
-                  "batch": args.batch, "seconds": round(elapsed), "device": st.get("device", "cpu")},
+        "train": train_info,
+        **({"fine_tune": fine_tune} if fine_tune else {}),
         "params": common.count_params(model),
         "preprocessing": "Pillow bilinear resize to 64x64 (aspect ratio not kept, no crop), rescale 1/255, mean/std 0.5",
         "decoding": f"greedy, start {tok.special_ids['<|endoftext|>']}, stop at eos, max_length {MAX_LEN}",
