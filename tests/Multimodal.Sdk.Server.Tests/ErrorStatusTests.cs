@@ -147,10 +147,11 @@ public class ErrorStatusTests
         var gate = new TaskCompletionSource();
         await using var server = await ReadyServerAsync(o => { o.MaxConcurrentRequests = 1; o.MaxQueuedRequests = 0; });
         server.Fakes.Gate = gate.Task;
+        int warmUpCalls = Volatile.Read(ref server.Fakes.Calls); // counted, not assumed: CLIP's warm-up alone makes two
         var first = server.PostJsonAsync("/v1/chat/completions", Chat());
-        while (Volatile.Read(ref server.Fakes.Calls) < 6)
+        while (Volatile.Read(ref server.Fakes.Calls) == warmUpCalls)
         {
-            await Task.Delay(10); // 5 warm-up calls, then the first request holds the only slot
+            await Task.Delay(10); // until the first request holds the only slot
         }
 
         var response = await server.PostJsonAsync("/v1/chat/completions", Chat());
