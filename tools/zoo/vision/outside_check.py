@@ -18,6 +18,8 @@ Sets (one-object images; generated once into --data, deterministic):
   arm_X             crosses only, arm width X of the side (120 each, the REPORT's sweep and exp/cross_arm_*)
   inner_X           stars only, inner/outer radius ratio X (120 each)
   bg_B              the same small one-object scenes, no white or black objects, on background B (bg_control.sh)
+  two_arm_X, two_inner_X, bg2_B   the same in two-object scenes (caption and ask; classify skips them: no
+                    one-object image)
 Prints the score per set and model, and writes --data/results.json (keyed by task, model and set).
 """
 import argparse
@@ -66,6 +68,26 @@ def build(data):
     for b in BGS:
         gen(os.path.join(data, f"bg_{b}"), 240, 0, "--from-labels", keep, "--set-bg", b)
         sets[f"bg_{b}"] = f"bg_{b}"
+    # two-object versions (captions and descriptions name both objects and their relation): crosses / stars of one
+    # arm width / inner ratio in pairs, and 200 two-object scenes (no white or black objects) on each background
+    for a in ("0.15", "0.20", "0.333", "0.45"):
+        gen(os.path.join(data, f"two_arm_{a}"), 120, 31, "--variant", f"n=2,shape=cross,armfix={a}")
+        sets[f"two_arm_{a}"] = f"two_arm_{a}"
+    for r in ("0.40", "0.60"):
+        gen(os.path.join(data, f"two_inner_{r}"), 120, 37, "--variant", f"n=2,shape=star,innerfix={r}")
+        sets[f"two_inner_{r}"] = f"two_inner_{r}"
+    base = os.path.join(data, "bg2_base")
+    gen(base, 400, 43, "--variant", "n=2")
+    keep = os.path.join(data, "bg2_scenes.jsonl")
+    if not os.path.exists(keep):
+        with open(os.path.join(base, "labels.jsonl")) as f:
+            scenes = [json.loads(line) for line in f]
+        scenes = [s for s in scenes if all(o["colour"] not in ("white", "black") for o in s["objects"])][:200]
+        with open(keep, "w") as f:
+            f.writelines(json.dumps(s) + "\n" for s in scenes)
+    for b in BGS:
+        gen(os.path.join(data, f"bg2_{b}"), 200, 0, "--from-labels", keep, "--set-bg", b)
+        sets[f"bg2_{b}"] = f"bg2_{b}"
     return sets
 
 
@@ -82,6 +104,8 @@ def run_mm(mm, *args):
 def zero_shot(mm, model, folder):
     """{"all": [right, total]} over the one-object images."""
     one = {f: s for f, s in scenes_of(folder).items() if len(s["objects"]) == 1}
+    if not one:
+        return {}
     ok = 0
     for res in run_mm(mm, "classify", "--model", model, "--image", *one, "--labels-file",
                       os.path.join(CHECK, "labels40.txt"), "--template", "a photo of a {label}"):
@@ -147,6 +171,8 @@ def main():
     print(f"{a.task}: {'set':18s}" + "".join(f"{n:>18s}" for n, _ in models), flush=True)
     for name, sub in sets.items():
         per_model = [score(mm, os.path.abspath(d), os.path.join(a.data, sub)) for _, d in models]
+        if not per_model[0]:
+            continue  # nothing this task scores (classify on a two-object set)
         for (n, _), got in zip(models, per_model):
             results.setdefault(a.task, {}).setdefault(n, {})[name] = got
         for key in per_model[0] if a.by_type else ["all"]:

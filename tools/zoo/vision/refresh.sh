@@ -4,9 +4,12 @@
 #
 #   tools/zoo/vision/refresh.sh .zoo-data/v4 [captioner clip vlm]
 #   tools/zoo/vision/refresh.sh .zoo-data/clip-ft clip      (after finetune_clip.sh: tiny-clip.pt there)
+#   tools/zoo/vision/refresh.sh DIR captioner vlm           (after finetune_captioner.sh / finetune_vlm.sh, their
+#                                                           checkpoints linked into one DIR)
 #
 # Writes models/tiny-*/ (ONNX, configs, eval.json with held-out numbers, PyTorch vs ONNX), then
-# tests/fixtures/Vision/clip_reference.json, shapes-s2027-pytorch.json and clip_transformersjs.json.
+# tests/fixtures/Vision/shapes-s2027-pytorch.json, and clip_reference.json and clip_transformersjs.json when clip is
+# among them (they read tiny-clip alone; a captioner or VLM fine-tune has no tiny-clip.pt).
 # The models are exported one after another; the fixtures read every model, so they follow the exports.
 # CPU only, about 10 minutes. The numbers for models/README.md and docs/evaluation.md are printed by the
 # exports (eval.json) and by `node tools/zoo/node/vision.mjs clip|vlm 300` (transformers.js).
@@ -20,8 +23,11 @@ for m in $models; do
   echo "== export tiny-$m from $dir/tiny-$m.pt"
   $py tools/zoo/vision/train_$m.py --export-only --ckpt "$dir/tiny-$m.pt"
 done
-echo "== tests/fixtures/Vision/clip_reference.json"
-TINY_CLIP_CKPT="$dir/tiny-clip.pt" $py tools/reference/clip_reference.py
+case " $models " in *" clip "*) clip=1 ;; *) clip="" ;; esac
+if [ -n "$clip" ]; then  # the CLIP fixtures read tiny-clip alone
+  echo "== tests/fixtures/Vision/clip_reference.json"
+  TINY_CLIP_CKPT="$dir/tiny-clip.pt" $py tools/reference/clip_reference.py
+fi
 echo "== tests/fixtures/Vision/shapes-s2027-pytorch.json"
 tmp="$(mktemp)"
 # only the exported models are recomputed; the others' results stay as committed (a clip-only fine-tune has no
@@ -31,6 +37,8 @@ for m in $models; do only="$only --only $m --$m-checkpoints $dir"; done
 $py tools/bench/heldout_pytorch.py tests/fixtures/Vision/shapes-s2027 $only \
   --base tests/fixtures/Vision/shapes-s2027-pytorch.json > "$tmp"
 mv "$tmp" tests/fixtures/Vision/shapes-s2027-pytorch.json
-echo "== tests/fixtures/Vision/clip_transformersjs.json"
-node tools/bench/clip_transformersjs.mjs > "$tmp"
-mv "$tmp" tests/fixtures/Vision/clip_transformersjs.json
+if [ -n "$clip" ]; then
+  echo "== tests/fixtures/Vision/clip_transformersjs.json"
+  node tools/bench/clip_transformersjs.mjs > "$tmp"
+  mv "$tmp" tests/fixtures/Vision/clip_transformersjs.json
+fi
