@@ -279,6 +279,28 @@ def save_ckpt(path, **state):
     write_json(path + ".json", {k: v for k, v in state.items() if k in ("step", "elapsed", "device", "args")})
 
 
+def check_recovered(n_worst, graphs):
+    """The from_onnx*.py gate: the recovered weights, re-exported, must equal every committed initializer exactly."""
+    n, worst = n_worst
+    print(f"recovered; re-exported, {n} initializers of {', '.join(graphs)} against the committed files: "
+          f"max |diff| {worst:.1e}")
+    if worst > 0:
+        raise SystemExit("the recovered weights do not reproduce the export")
+
+
+def save_recovered(out, model, model_dir):
+    """Writes recovered weights as a step-0 checkpoint (save_ckpt's format, what --init and --export-only read); its
+    metadata keeps the committed eval.json's "train" block (and "fine_tune" when there is one): the runs the weights
+    come from."""
+    with open(os.path.join(model_dir, "eval.json"), encoding="utf-8") as f:
+        ev = json.load(f)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    save_ckpt(out, model=cpu_state(model), step=0, elapsed=0.0, device="cpu",
+              args={"recovered_from": os.path.relpath(os.path.abspath(model_dir), ROOT),
+                    **{k: ev[k] for k in ("train", "fine_tune") if k in ev}})
+    print(f"-> {out}")
+
+
 def load_ckpt(path):
     """(model state, metadata {step, elapsed, device, args}), from the portable copy when there is one."""
     if not os.path.exists(path + ".npz"):

@@ -112,11 +112,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     model = recover(a.model_dir)
-    n, worst = check(model, a.model_dir)
-    print(f"recovered; re-exported, {n} initializers of {', '.join(GRAPHS)} against the committed files: "
-          f"max |diff| {worst:.1e}")
-    if worst > 0:
-        raise SystemExit("the recovered weights do not reproduce the export")
+    common.check_recovered(check(model, a.model_dir), GRAPHS)
     enc = captioner_encoder_matches(model, a.captioner_dir)
     if enc is None:
         print("captioner encoder: no named ViT initializers to compare")
@@ -127,13 +123,7 @@ def main():
                 raise SystemExit("tiny-clip's ViT is not the captioner's encoder ViT")
             print("  the captioner's encoder was fine-tuned (its eval.json: fine_tune.encoder_trained): tiny-clip keeps "
                   "its own ViT, as committed; not a failure")
-    with open(os.path.join(a.model_dir, "eval.json"), encoding="utf-8") as f:
-        trained = json.load(f)["train"]
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    common.save_ckpt(a.out, model=common.cpu_state(model), step=0, elapsed=0.0, device="cpu",
-                     args={"recovered_from": os.path.relpath(os.path.abspath(a.model_dir), common.ROOT),
-                           "train": trained})
-    print(f"-> {a.out}")
+    common.save_recovered(a.out, model, a.model_dir)
 
 
 if __name__ == "__main__":

@@ -93,18 +93,8 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     model = recover(a.model_dir)
-    n, worst = check(model, a.model_dir)
-    print(f"recovered; re-exported, {n} initializers of {', '.join(GRAPHS)} against the committed files: "
-          f"max |diff| {worst:.1e}")
-    if worst > 0:
-        raise SystemExit("the recovered weights do not reproduce the export")
-    with open(os.path.join(a.model_dir, "eval.json"), encoding="utf-8") as f:
-        ev = json.load(f)
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    common.save_ckpt(a.out, model=common.cpu_state(model), step=0, elapsed=0.0, device="cpu",
-                     args={"recovered_from": os.path.relpath(os.path.abspath(a.model_dir), common.ROOT),
-                           "train": ev["train"], **({"fine_tune": ev["fine_tune"]} if "fine_tune" in ev else {})})
-    print(f"-> {a.out}")
+    common.check_recovered(check(model, a.model_dir), GRAPHS)
+    common.save_recovered(a.out, model, a.model_dir)
 
 
 if __name__ == "__main__":

@@ -85,11 +85,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     model = recover(a.model_dir)
-    n, worst = check(model, a.model_dir)
-    print(f"recovered; re-exported, {n} initializers of {', '.join(GRAPHS)} against the committed files: "
-          f"max |diff| {worst:.1e}")
-    if worst > 0:
-        raise SystemExit("the recovered weights do not reproduce the export")
+    common.check_recovered(check(model, a.model_dir), GRAPHS)
     import from_onnx  # the CLIP recovery's comparison with the captioner's encoder graph (informational here)
     enc = from_onnx.captioner_encoder_matches(types.SimpleNamespace(vision=model.vision.vit), a.captioner_dir)
     if enc is None:
@@ -97,13 +93,7 @@ def main():
     else:
         print(f"captioner encoder: {enc[0]} ViT tensors compared with {a.captioner_dir}, max |diff| {enc[1]:.1e}"
               + ("" if enc[1] == 0 else " (tiny-vlm's ViT is not, or no longer, the captioner's)"))
-    with open(os.path.join(a.model_dir, "eval.json"), encoding="utf-8") as f:
-        trained = json.load(f)["train"]
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    common.save_ckpt(a.out, model=common.cpu_state(model), step=0, elapsed=0.0, device="cpu",
-                     args={"recovered_from": os.path.relpath(os.path.abspath(a.model_dir), common.ROOT),
-                           "train": trained})
-    print(f"-> {a.out}")
+    common.save_recovered(a.out, model, a.model_dir)
 
 
 if __name__ == "__main__":
