@@ -81,3 +81,22 @@ def renamed(inits, old, new):
     (DecoderExport's `d.`: renamed(inits, "d.", "m.decoder.")), so that `fill` with its default prefix finds them."""
     return {(new + n[len(old):] if n.startswith(old) and not n.startswith("onnx::") else n): a
             for n, a in inits.items()}
+
+
+def recover(make, exported, probe_graphs, committed):
+    """Weights of a model built by `make()` read back from its committed export. A probe with random weights is
+    exported by the trainer's own `exported(model, graphs)` over `probe_graphs` to name the anonymous MatMul
+    initializers; `committed` ({graph: initializers}, already renamed to `fill`'s state-dict names) then fills a fresh
+    model. Exits naming any parameter the export does not hold."""
+    torch.manual_seed(0)
+    probe = make().eval()
+    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
+    anon = anonymous_names(params, exported(probe, probe_graphs))
+    model = make()
+    sd = model.state_dict()
+    filled = fill(sd, committed, anon)
+    missing = [k for k, v in sd.items() if v.dtype.is_floating_point and k not in filled]
+    if missing:
+        raise SystemExit(f"not found in the export: {missing}")
+    model.load_state_dict(sd)
+    return model.eval()

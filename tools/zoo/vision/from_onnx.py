@@ -57,18 +57,8 @@ def exported(model, graphs):
 
 
 def recover(model_dir):
-    torch.manual_seed(0)
-    probe = new_model(model_dir).eval()
-    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
-    anon = ow.anonymous_names(params, exported(probe, ["model.onnx"]))
-    model = new_model(model_dir)
-    sd = model.state_dict()
-    filled = ow.fill(sd, {"model.onnx": initializers(os.path.join(model_dir, "onnx", "model.onnx"))}, anon)
-    missing = [k for k, v in sd.items() if v.dtype.is_floating_point and k not in filled]
-    if missing:
-        raise SystemExit(f"not found in the export: {missing}")
-    model.load_state_dict(sd)
-    return model.eval()
+    return ow.recover(lambda: new_model(model_dir), exported, ["model.onnx"],
+                      {"model.onnx": initializers(os.path.join(model_dir, "onnx", "model.onnx"))})
 
 
 def check(model, model_dir):

@@ -65,19 +65,8 @@ def as_state_names(graph, inits):
 
 
 def recover(model_dir):
-    torch.manual_seed(0)
-    probe = new_model(model_dir).eval()
-    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
-    anon = ow.anonymous_names(params, exported(probe, list(SOURCES)))
-    model = new_model(model_dir)
-    sd = model.state_dict()
-    committed = {g: as_state_names(g, ow.initializers(os.path.join(model_dir, "onnx", g))) for g in SOURCES}
-    filled = ow.fill(sd, committed, anon)
-    missing = [k for k, v in sd.items() if v.dtype.is_floating_point and k not in filled]
-    if missing:
-        raise SystemExit(f"not found in the export: {missing}")
-    model.load_state_dict(sd)
-    return model.eval()
+    return ow.recover(lambda: new_model(model_dir), exported, list(SOURCES),
+                      {g: as_state_names(g, ow.initializers(os.path.join(model_dir, "onnx", g))) for g in SOURCES})
 
 
 def check(model, model_dir):

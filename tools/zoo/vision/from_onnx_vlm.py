@@ -57,19 +57,8 @@ def committed(model_dir):
 
 
 def recover(model_dir):
-    torch.manual_seed(0)
-    probe = new_model(model_dir).eval()
-    params = {k: v.detach().numpy() for k, v in probe.state_dict().items() if v.dtype.is_floating_point}
-    anon = ow.anonymous_names(params, exported(probe, GRAPHS))
-    model = new_model(model_dir)
-    sd = model.state_dict()
-    graphs = {g: ow.renamed(inits, *PREFIXES[g]) for g, inits in committed(model_dir).items()}
-    filled = ow.fill(sd, graphs, anon)
-    missing = [k for k, v in sd.items() if v.dtype.is_floating_point and k not in filled]
-    if missing:
-        raise SystemExit(f"not found in the export: {missing}")
-    model.load_state_dict(sd)
-    return model.eval()
+    return ow.recover(lambda: new_model(model_dir), exported, GRAPHS,
+                      {g: ow.renamed(inits, *PREFIXES[g]) for g, inits in committed(model_dir).items()})
 
 
 def check(model, model_dir):
