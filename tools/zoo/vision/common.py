@@ -114,6 +114,17 @@ def dataset(name, seed, count, workers=2, variety=False):
     return recs, arrs
 
 
+def with_variety(recs, arrs, args, kind):
+    """Appends args.variety_count images of `shapes.py --variety` (seed args.variety_seed) to a default training set
+    (records, {kind: pixels}); a fine-tune's mix: the default images replayed against forgetting, the widened world
+    after them."""
+    if not args.variety_count:
+        return recs, arrs
+    vrecs, varrs = dataset("train", args.variety_seed, args.variety_count, args.workers, variety=True)
+    log(f"{args.train_count} default + {args.variety_count} --variety images")
+    return recs + vrecs, {kind: np.concatenate([arrs[kind], varrs[kind]])}
+
+
 def heldout_files():
     """The held-out set as files (for the ONNX / transformers.js consumers)."""
     d = os.path.join(DATA, f"heldout-s{HELDOUT_SEED}")

@@ -161,11 +161,7 @@ def train(args):
     np.random.seed(SEED)
     recs, arrs = common.dataset("train", common.TRAIN_SEED, args.train_count, args.workers)
     tok = build_tokenizer(recs)  # from the default images' first captions, whatever is mixed in after them
-    if args.variety_count:
-        vrecs, varrs = common.dataset("train", args.variety_seed, args.variety_count, args.workers, variety=True)
-        recs = recs + vrecs
-        arrs = {KIND: np.concatenate([arrs[KIND], varrs[KIND]])}
-        log(f"{args.train_count} default + {args.variety_count} --variety images")
+    recs, arrs = common.with_variety(recs, arrs, args, KIND)
     dev = torch.device(args.device)
     imgs = common.DeviceImages(arrs[KIND], MEAN, STD, dev)
     if args.init:

@@ -123,11 +123,7 @@ def pixels(u8):
 def train(args):
     torch.manual_seed(SEED)
     recs, arrs = common.dataset("train", common.TRAIN_SEED, args.train_count, args.workers)
-    if args.variety_count:
-        vrecs, varrs = common.dataset("train", args.variety_seed, args.variety_count, args.workers, variety=True)
-        recs = recs + vrecs
-        arrs = {KIND: np.concatenate([arrs[KIND], varrs[KIND]])}
-        log(f"{args.train_count} default + {args.variety_count} --variety images")
+    recs, arrs = common.with_variety(recs, arrs, args, KIND)
     dev = torch.device(args.device)
     imgs = common.DeviceImages(arrs[KIND], common.HALF, common.HALF, dev)
     tok = build_tokenizer()
