@@ -43,6 +43,23 @@ def gen(out, n, seed, *extra):
     subprocess.run([PY, os.path.join(CHECK, "gen.py"), out, str(n), str(seed), *extra], check=True)
 
 
+def background_control(data, prefix, seed, variant, count):
+    """`count` scenes of `gen.py --variant variant` with no white or black object, re-rendered on each background as
+    PREFIX_B (the REPORT's bg_control.sh): the same objects in the same places, only the background differs."""
+    base = os.path.join(data, f"{prefix}_base")
+    gen(base, 400, seed, "--variant", variant)
+    keep = os.path.join(data, f"{prefix}_scenes.jsonl")
+    if not os.path.exists(keep):
+        with open(os.path.join(base, "labels.jsonl")) as f:
+            scenes = [json.loads(line) for line in f]
+        scenes = [s for s in scenes if all(o["colour"] not in ("white", "black") for o in s["objects"])][:count]
+        with open(keep, "w") as f:
+            f.writelines(json.dumps(s) + "\n" for s in scenes)
+    for b in BGS:
+        gen(os.path.join(data, f"{prefix}_{b}"), count, 0, "--from-labels", keep, "--set-bg", b)
+    return {f"{prefix}_{b}": f"{prefix}_{b}" for b in BGS}
+
+
 def build(data):
     sets = {}
     gen(os.path.join(data, "main"), 300, 20261203)
@@ -56,18 +73,7 @@ def build(data):
         gen(os.path.join(data, f"inner_{r}"), 120, 37, "--variant", f"n=1,shape=star,innerfix={r}")
         sets[f"inner_{r}"] = f"inner_{r}"
     # background control: 240 small one-object scenes in colours every background allows, re-rendered on each
-    base = os.path.join(data, "bg_base")
-    gen(base, 400, 41, "--variant", "n=1,size=small")
-    keep = os.path.join(data, "bg_scenes.jsonl")
-    if not os.path.exists(keep):
-        with open(os.path.join(base, "labels.jsonl")) as f:
-            scenes = [json.loads(line) for line in f]
-        scenes = [s for s in scenes if s["objects"][0]["colour"] not in ("white", "black")][:240]
-        with open(keep, "w") as f:
-            f.writelines(json.dumps(s) + "\n" for s in scenes)
-    for b in BGS:
-        gen(os.path.join(data, f"bg_{b}"), 240, 0, "--from-labels", keep, "--set-bg", b)
-        sets[f"bg_{b}"] = f"bg_{b}"
+    sets.update(background_control(data, "bg", 41, "n=1,size=small", 240))
     # two-object versions (captions and descriptions name both objects and their relation): crosses / stars of one
     # arm width / inner ratio in pairs, and 200 two-object scenes (no white or black objects) on each background
     for a in ("0.15", "0.20", "0.333", "0.45"):
@@ -76,18 +82,7 @@ def build(data):
     for r in ("0.40", "0.60"):
         gen(os.path.join(data, f"two_inner_{r}"), 120, 37, "--variant", f"n=2,shape=star,innerfix={r}")
         sets[f"two_inner_{r}"] = f"two_inner_{r}"
-    base = os.path.join(data, "bg2_base")
-    gen(base, 400, 43, "--variant", "n=2")
-    keep = os.path.join(data, "bg2_scenes.jsonl")
-    if not os.path.exists(keep):
-        with open(os.path.join(base, "labels.jsonl")) as f:
-            scenes = [json.loads(line) for line in f]
-        scenes = [s for s in scenes if all(o["colour"] not in ("white", "black") for o in s["objects"])][:200]
-        with open(keep, "w") as f:
-            f.writelines(json.dumps(s) + "\n" for s in scenes)
-    for b in BGS:
-        gen(os.path.join(data, f"bg2_{b}"), 200, 0, "--from-labels", keep, "--set-bg", b)
-        sets[f"bg2_{b}"] = f"bg2_{b}"
+    sets.update(background_control(data, "bg2", 43, "n=2", 200))
     return sets
 
 
@@ -168,7 +163,7 @@ def main():
     out_path = os.path.join(a.data, "results.json")
     results = json.load(open(out_path)) if os.path.exists(out_path) else {}
     score = TASKS[a.task]
-    print(f"{a.task}: {'set':18s}" + "".join(f"{n:>18s}" for n, _ in models), flush=True)
+    print(f"{a.task}: {'set':28s}" + "".join(f"{n:>18s}" for n, _ in models), flush=True)
     for name, sub in sets.items():
         per_model = [score(mm, os.path.abspath(d), os.path.join(a.data, sub)) for _, d in models]
         if not per_model[0]:
@@ -177,7 +172,7 @@ def main():
             results.setdefault(a.task, {}).setdefault(n, {})[name] = got
         for key in per_model[0] if a.by_type else ["all"]:
             label = name if key == "all" else f"{name}/{key}"
-            row = f"{' ' * (len(a.task) + 2)}{label:18s}"
+            row = f"{' ' * (len(a.task) + 2)}{label:28s}"
             for got in per_model:
                 ok, total = got.get(key, [0, 0])
                 row += f"{100.0 * ok / max(total, 1):10.1f}% {ok:3d}/{total:<3d}"
