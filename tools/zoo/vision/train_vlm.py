@@ -388,7 +388,8 @@ def main():
     export(model, tok)
     ores, opreds, diffs = onnx_eval(model, tok, items)
     log(ores, diffs)
-    write_json(os.path.join(os.path.dirname(os.path.abspath(CKPT)), "tiny-vlm-preds.json"),
+    # where tools/zoo/node/vision.mjs vlm reads the PyTorch answers it compares transformers.js with
+    write_json(os.path.join(common.DATA, "tiny-vlm-preds.json"),
                {"items": items, "pytorch": preds, "onnx": opreds})
     files = [r["file"] for r in common.dataset("heldout", common.HELDOUT_SEED, common.HELDOUT_COUNT)[0]]
     train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": st["step"],
