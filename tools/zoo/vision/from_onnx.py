@@ -66,23 +66,25 @@ def check(model, model_dir):
     return ow.compare(exported(model, GRAPHS), {g: initializers(os.path.join(model_dir, "onnx", g)) for g in GRAPHS})
 
 
-def captioner_encoder_matches(model, captioner_dir):
-    """Compares the recovered ViT with the captioner's encoder ViT (the ViT tiny-clip froze), both read back from their
-    exports (the captioner's by from_onnx_captioner.py, exact): (number compared, largest |diff|), or None when the
-    captioner has no encoder graph."""
+def captioner_encoder_report(vit, captioner_dir):
+    """Compares a recovered ViT with the captioner's encoder ViT (the one tiny-clip and tiny-vlm froze), both read back
+    from their exports (the captioner's by from_onnx_captioner.py, exact), and prints the result: the largest |diff|
+    (0 when equal), or None when the captioner has no encoder graph."""
     if not os.path.exists(os.path.join(captioner_dir, "onnx", "encoder_model.onnx")):
+        print("captioner encoder: no encoder graph to compare")
         return None
     import from_onnx_captioner
     theirs = from_onnx_captioner.recover(captioner_dir).encoder.vit.state_dict()
     n, worst = 0, 0.0
-    for k, v in model.vision.state_dict().items():
+    for k, v in vit.state_dict().items():
         t = theirs.get(k)
         if t is None or t.shape != v.shape:
             worst = float("inf")
         else:
             worst = max(worst, float((t.double() - v.double()).abs().max()))
         n += 1
-    return (n, worst) if n else None
+    print(f"captioner encoder ({captioner_dir}): {n} ViT tensors compared, max |diff| {worst:.1e}")
+    return worst
 
 
 def captioner_encoder_fine_tuned(captioner_dir):
@@ -103,16 +105,11 @@ def main():
     torch.set_num_threads(1)
     model = recover(a.model_dir)
     common.check_recovered(check(model, a.model_dir), GRAPHS)
-    enc = captioner_encoder_matches(model, a.captioner_dir)
-    if enc is None:
-        print("captioner encoder: no named ViT initializers to compare")
-    else:
-        print(f"captioner encoder: {enc[0]} ViT tensors compared, max |diff| {enc[1]:.1e}")
-        if enc[1] > 0:
-            if not captioner_encoder_fine_tuned(a.captioner_dir):
-                raise SystemExit("tiny-clip's ViT is not the captioner's encoder ViT")
-            print("  the captioner's encoder was fine-tuned (its eval.json: fine_tune.encoder_trained): tiny-clip keeps "
-                  "its own ViT, as committed; not a failure")
+    if captioner_encoder_report(model.vision, a.captioner_dir):
+        if not captioner_encoder_fine_tuned(a.captioner_dir):
+            raise SystemExit("tiny-clip's ViT is not the captioner's encoder ViT")
+        print("  the captioner's encoder was fine-tuned (its eval.json: fine_tune.encoder_trained): tiny-clip keeps "
+              "its own ViT, as committed; not a failure")
     common.save_recovered(a.out, model, a.model_dir)
 
 

@@ -52,21 +52,10 @@ def exported(model, graphs):
         return {g: ow.initializers(os.path.join(tmp, "onnx", g)) for g in graphs}
 
 
-def as_state_names(graph, inits):
-    """The graph's named initializers renamed `m.<state dict key>` (anonymous `onnx::` ones kept), for ow.fill."""
-    strip, under = SOURCES[graph]
-    out = {}
-    for name, a in inits.items():
-        if name.startswith("onnx::") or not name.startswith(strip):
-            out[name] = a
-        else:
-            out["m." + under + name[len(strip):]] = a
-    return out
-
-
 def recover(model_dir):
     return ow.recover(lambda: new_model(model_dir), exported, list(SOURCES),
-                      {g: as_state_names(g, ow.initializers(os.path.join(model_dir, "onnx", g))) for g in SOURCES})
+                      {g: ow.renamed(ow.initializers(os.path.join(model_dir, "onnx", g)), strip, "m." + under)
+                       for g, (strip, under) in SOURCES.items()})
 
 
 def check(model, model_dir):
