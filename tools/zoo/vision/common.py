@@ -125,6 +125,30 @@ def with_variety(recs, arrs, args, kind):
     return recs + vrecs, {kind: np.concatenate([arrs[kind], varrs[kind]])}
 
 
+def init_provenance(args):
+    """What a fine-tune started from ({"init_from", "init_train"}: the folder its --init was recovered from and that
+    run's eval.json "train" block), kept in the run's checkpoints so that --export-only needs no init file; {} without
+    --init."""
+    if not getattr(args, "init", None):
+        return {}
+    meta = load_ckpt(args.init)[1].get("args", {})
+    return {"init_from": meta.get("recovered_from", args.init), "init_train": meta.get("train")}
+
+
+def fine_tune_record(train_info, args, run_args, **extra):
+    """eval.json's ("train", "fine_tune") blocks: without --init, (this run, None); with it, the run the weights were
+    recovered from and this fine-tune (its schedule, its --variety mix, where it started, and `extra`). The start is
+    read from the run's checkpoint (`run_args`), or from the init file for a run saved before it was kept there."""
+    if not getattr(args, "init", None):
+        return train_info, None
+    origin = run_args if "init_from" in run_args else init_provenance(args)
+    fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
+                 "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
+                             "count": args.variety_count},
+                 "init": origin["init_from"], **extra}
+    return origin.get("init_train") or train_info, fine_tune
+
+
 def heldout_files():
     """The held-out set as files (for the ONNX / transformers.js consumers)."""
     d = os.path.join(DATA, f"heldout-s{HELDOUT_SEED}")

@@ -194,6 +194,7 @@ def train(args):
         log(f"initialised from {args.init} ({init[1]})")
     seqs = [[eos] + tok.encode(r["caption"]) + [eos] for r in recs]
     g = torch.Generator()
+    init_info = common.init_provenance(args)  # kept in the checkpoints: --export-only needs no init file
     model.train()
     t0 = time.time()
     start = time.time() - elapsed
@@ -227,8 +228,8 @@ def train(args):
             elapsed += time.time() - t0
             t0 = time.time()
         if step % 200 == 0 or frac >= 1.0:
-            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
-                             elapsed=elapsed + time.time() - t0, device=str(dev))
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+                             args={**vars(args), **init_info}, elapsed=elapsed + time.time() - t0, device=str(dev))
     return model.cpu(), tok
 
 
@@ -452,16 +453,8 @@ def main():
     write_json(os.path.join(common.DATA, "tiny-captioner-preds.json"), {"pytorch": preds, "onnx": opreds["merged"]})
     train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": steps,
                   "batch": args.batch, "seconds": round(elapsed), "device": st.get("device", "cpu")}
-    fine_tune = None
-    if getattr(args, "init", None):  # the run before the fine-tune is the one the init was recovered from
-        init_meta = common.load_ckpt(args.init)[1].get("args", {})
-        fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
-                     "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
-                                 "count": args.variety_count},
-                     "init": init_meta.get("recovered_from", args.init),
-                     # the encoder trained too: its ViT no longer equals the one tiny-clip and tiny-vlm froze
-                     "encoder_trained": True}
-        train_info = init_meta.get("train", train_info)
+    # a fine-tune trains the encoder too: its ViT no longer equals the one tiny-clip and tiny-vlm froze
+    train_info, fine_tune = common.fine_tune_record(train_info, args, st.get("args", {}), encoder_trained=True)
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-captioner",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},

@@ -193,6 +193,7 @@ def train(args):
     vit_tokens = common.frozen_tokens(model.vision, imgs, len(recs))
     cache = {}
     g = torch.Generator().manual_seed(SEED)
+    init_info = common.init_provenance(args)  # kept in the checkpoints: --export-only needs no init file
     model.train()
     t0 = time.time()
     start = time.time() - elapsed
@@ -233,8 +234,8 @@ def train(args):
             elapsed += time.time() - t0
             t0 = time.time()
         if step % 200 == 0 or frac >= 1.0:
-            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step, args=vars(args),
-                             elapsed=elapsed + time.time() - t0, device=str(dev))
+            common.save_ckpt(CKPT, model=common.cpu_state(model), opt=opt.state_dict(), step=step,
+                             args={**vars(args), **init_info}, elapsed=elapsed + time.time() - t0, device=str(dev))
     return model.cpu(), tok
 
 
@@ -479,14 +480,7 @@ def main():
     keys = [k for k in res if k != "zero_shot_predictions"]
     train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": args.steps,
                   "batch": args.batch, "seconds": round(elapsed), "device": train_device}
-    fine_tune = None
-    if getattr(args, "init", None):  # the run before the fine-tune is the one the init was recovered from
-        init_meta = common.load_ckpt(args.init)[1].get("args", {})
-        fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
-                     "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
-                                 "count": args.variety_count},
-                     "init": init_meta.get("recovered_from", args.init)}
-        train_info = init_meta.get("train", train_info)
+    train_info, fine_tune = common.fine_tune_record(train_info, args, st.get("args", {}))
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-clip",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},

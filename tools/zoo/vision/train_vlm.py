@@ -163,11 +163,7 @@ def train(args):
             cache[s] = tok.encode(s)
         return cache[s]
 
-    # what a fine-tune started from, kept in its checkpoints so that an --export-only run needs no init file
-    init_info = {}
-    if args.init:
-        im = common.load_ckpt(args.init)[1].get("args", {})
-        init_info = {"init_from": im.get("recovered_from", args.init), "init_train": im.get("train")}
+    init_info = common.init_provenance(args)  # kept in the checkpoints: --export-only needs no init file
     rng = np.random.default_rng(SEED)
     model.train()
     t0 = time.time()
@@ -395,19 +391,12 @@ def main():
     train_info = {"seed": common.TRAIN_SEED, "count": common.TRAIN_COUNT, "torch_seed": SEED, "steps": st["step"],
                   "images_per_step": args.batch, "questions_per_image": args.questions,
                   "seconds": round(st["elapsed"]), "device": st.get("device", "cpu")}
-    fine_tune = None
+    train_info, fine_tune = common.fine_tune_record(train_info, args, st.get("args", {}),
+                                                    vit_trained=bool(args.train_vit))
     vision = "ViT = the tiny-captioner's encoder (frozen); Q-Former, projection and LM trained"
-    if getattr(args, "init", None):  # the run before the fine-tune is the one the init was recovered from
-        meta = st.get("args", {})
-        fine_tune = {**train_info, "count": args.train_count, "lr": args.lr, "warmup": args.warmup,
-                     "vit_trained": bool(args.train_vit),
-                     "variety": {"generator": "tools/zoo/shapes.py --variety", "seed": args.variety_seed,
-                                 "count": args.variety_count},
-                     "init": meta.get("init_from", args.init)}
-        train_info = meta.get("init_train") or train_info
-        if args.train_vit:
-            vision = ("ViT = the tiny-captioner's encoder (frozen in training), then fine-tuned with the rest "
-                      "(eval.json fine_tune); Q-Former, projection and LM trained")
+    if fine_tune and args.train_vit:
+        vision = ("ViT = the tiny-captioner's encoder (frozen in training), then fine-tuned with the rest "
+                  "(eval.json fine_tune); Q-Former, projection and LM trained")
     write_json(os.path.join(OUT, "eval.json"), {
         "model": "tiny-vlm",
         "heldout": {"generator": "tools/zoo/shapes.py", "seed": common.HELDOUT_SEED, "count": common.HELDOUT_COUNT},
