@@ -125,6 +125,17 @@ def with_variety(recs, arrs, args, kind):
     return recs + vrecs, {kind: np.concatenate([arrs[kind], varrs[kind]])}
 
 
+def add_fine_tune_args(ap, out):
+    """The options with_variety, init_provenance and fine_tune_record read (every vision trainer takes them)."""
+    ap.add_argument("--train-count", type=int, default=TRAIN_COUNT,
+                    help="default images (seed 0; any count is a prefix of the 30,000; a tokenizer built from "
+                         "captions reads the first 5,000)")
+    ap.add_argument("--variety-count", type=int, default=0, help="images of shapes.py --variety added to them")
+    ap.add_argument("--variety-seed", type=int, default=7)
+    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps (of --steps)")
+    ap.add_argument("--out", default=out, help="the folder to export to")
+
+
 def init_provenance(args):
     """What a fine-tune started from ({"init_from", "init_train"}: the folder its --init was recovered from and that
     run's eval.json "train" block), kept in the run's checkpoints so that --export-only needs no init file; {} without

@@ -417,12 +417,7 @@ def main():
     ap.add_argument("--stem", choices=("patch", "conv"), default="patch",
                     help="the encoder's patch embedding: one 8x8 projection, or common.ConvStem")
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--train-count", type=int, default=common.TRAIN_COUNT,
-                    help="default images (seed 0; any count is a prefix of the 30,000, the tokenizer reads 5,000)")
-    ap.add_argument("--variety-count", type=int, default=0, help="images of shapes.py --variety added to them")
-    ap.add_argument("--variety-seed", type=int, default=7)
-    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps (of --steps)")
-    ap.add_argument("--out", default=OUT, help="the folder to export to")
+    common.add_fine_tune_args(ap, OUT)
     args = ap.parse_args()
     CKPT, OUT = args.ckpt, args.out
     torch.set_num_threads(args.threads)

@@ -354,12 +354,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-vit", action="store_true",
                     help="train the ViT too (fine-tune: tiny-vlm's own copy of the captioner's encoder)")
-    ap.add_argument("--train-count", type=int, default=common.TRAIN_COUNT,
-                    help="default images (seed 0; any count is a prefix of the 30,000)")
-    ap.add_argument("--variety-count", type=int, default=0, help="images of shapes.py --variety added to them")
-    ap.add_argument("--variety-seed", type=int, default=7)
-    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps (of --steps)")
-    ap.add_argument("--out", default=OUT, help="the folder to export to")
+    common.add_fine_tune_args(ap, OUT)
     args = ap.parse_args()
     CKPT, OUT = args.ckpt, args.out
     # Debian's torch 1.13 with oneDNN gives wrong conv gradients behind a transpose (models/README.md); a fine-tune
